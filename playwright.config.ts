@@ -1,0 +1,48 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * End-to-end tests against a production build started by the real launcher (scripts/start.ts):
+ * fresh SQLite database, embedded realtime server, seeded demo accounts. `npm test` picks free ports;
+ * run alone (`npx playwright test`, after `npm run build`) it uses 3100/6101.
+ */
+const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
+const pusherPort = Number(process.env.E2E_PUSHER_PORT ?? 6101);
+const baseURL = `http://localhost:${appPort}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      // Playwright can't download its own browser offline; Debian's chromium is installed by .ci/run.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
+    },
+  },
+  webServer: {
+    command: "node node_modules/tsx/dist/cli.mjs scripts/start.ts",
+    url: `${baseURL}/login`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      PORT: String(appPort),
+      APP_BIND_HOST: "127.0.0.1",
+      NEXTAUTH_URL: baseURL,
+      NEXTAUTH_SECRET: "e2e-only-secret-e2e-only-secret-e2e-0001",
+      DATABASE_URL: "file:./tmp/e2e/app.db",
+      PUSHER_PORT: String(pusherPort),
+      SEED_DEMO_ACCOUNTS: "true",
+      DEMO_PASSWORD: "demo-password",
+    },
+  },
+});

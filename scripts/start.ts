@@ -1,0 +1,3 @@
+import { launch } from "./support/launch";
+
+void launch({ mode: "production" });

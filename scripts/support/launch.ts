@@ -1,0 +1,121 @@
+/**
+ * Brings up everything the app needs around Next.js, in order: environment, database (migrated,
+ * demo accounts seeded), the embedded realtime server (unless a real Pusher backend is configured),
+ * then Next itself. Shared by `npm run dev` and `npm start`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+import { parseEnv, type AppEnv } from "../../lib/config/env-schema";
+import { createDatabaseClient } from "../../lib/db/create-client";
+import { migrateDatabase } from "../../lib/db/migrate";
+import { seedDemoAccounts } from "../../lib/db/seed";
+import { createServer, type RealtimeServer } from "../../lib/realtime-server";
+
+const DEV_SECRET_FILE = join("data", "dev-nextauth-secret");
+
+function log(message: string) {
+  console.log(`[launch] ${message}`);
+}
+
+/** Loads `.env` when present; real environment variables win, as with Next's own loader. */
+function loadDotEnv() {
+  for (const file of [".env.local", ".env"]) {
+    if (existsSync(file)) process.loadEnvFile(file);
+  }
+}
+
+/**
+ * Development needs a NEXTAUTH_SECRET but a fresh clone has none. Generate one per checkout and keep
+ * it in data/ (git-ignored) so sessions survive restarts. Production must set its own.
+ */
+function ensureDevelopmentSecret() {
+  if (process.env.NEXTAUTH_SECRET) return;
+  if (!existsSync(DEV_SECRET_FILE)) {
+    mkdirSync(dirname(DEV_SECRET_FILE), { recursive: true });
+    writeFileSync(DEV_SECRET_FILE, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    log(`generated a development NEXTAUTH_SECRET in ${DEV_SECRET_FILE}`);
+  }
+  process.env.NEXTAUTH_SECRET = readFileSync(DEV_SECRET_FILE, "utf8").trim();
+}
+
+export interface LaunchOptions {
+  mode: "development" | "production";
+}
+
+export async function launch({ mode }: LaunchOptions): Promise<void> {
+  loadDotEnv();
+  process.env.NODE_ENV ??= mode;
+  if (mode === "development") ensureDevelopmentSecret();
+
+  let env: AppEnv;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  if (mode === "production" && !existsSync(join(".next", "BUILD_ID"))) {
+    console.error("No production build found. Run `npm run build` first (or `npm run dev` for development).");
+    process.exit(1);
+  }
+  const appPort = Number(process.env.PORT ?? 3000);
+  // Not HOSTNAME: shells set that to the machine name, and we bind loopback unless told otherwise.
+  const appHost = process.env.APP_BIND_HOST ?? "127.0.0.1";
+
+  const startedAt = Date.now();
+  const applied = await migrateDatabase(env.databaseUrl);
+  log(`database ${redactUrl(env.databaseUrl)}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
+
+  const seedDemo = process.env.SEED_DEMO_ACCOUNTS ? process.env.SEED_DEMO_ACCOUNTS === "true" : mode === "development";
+  if (seedDemo) {
+    const db = createDatabaseClient(env.databaseUrl);
+    try {
+      const seeded = await seedDemoAccounts(db, { password: env.demoPassword });
+      if (seeded.created) log("seeded demo accounts admin@example.com, alice@example.com, bob@example.com");
+    } finally {
+      await db.$disconnect();
+    }
+  }
+
+  let realtime: RealtimeServer | undefined;
+  if (env.pusher.kind === "embedded") {
+    realtime = await createServer({
+      appId: env.pusher.appId,
+      key: env.pusher.key,
+      secret: env.pusher.secret,
+      host: env.pusher.host,
+      port: env.pusher.port,
+      webhooks: [{ url: `http://127.0.0.1:${appPort}/api/pusher/webhook` }],
+    });
+    log(`embedded realtime server on ws://${realtime.host}:${realtime.port} (app key "${env.pusher.key}")`);
+  } else {
+    log(`using ${env.pusher.kind} Pusher backend (${env.pusher.kind === "hosted" ? `cluster ${env.pusher.cluster}` : env.pusher.host}); no embedded server`);
+  }
+  log(`ready for Next in ${Date.now() - startedAt} ms`);
+
+  const nextBin = join("node_modules", "next", "dist", "bin", "next");
+  const args = mode === "development" ? ["dev", "-p", String(appPort), "-H", appHost] : ["start", "-p", String(appPort), "-H", appHost];
+  const next: ChildProcess = spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env: process.env });
+  log(`app on ${env.nextAuthUrl}`);
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    if (next.exitCode === null) next.kill(signal);
+    await realtime?.close();
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  next.on("exit", async (code, signal) => {
+    await stop("SIGTERM");
+    process.exit(code ?? (signal ? 0 : 1));
+  });
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, "//$1:***@");
+}

@@ -1,0 +1,55 @@
+/**
+ * `npm test`: the whole suite, the same on a laptop and in CI.
+ *   1. Vitest: unit and integration tests (real SQLite/PostgreSQL, real realtime server, official SDKs).
+ *   2. A production build of the app, then Playwright end-to-end tests in Chromium against it.
+ * Arguments after `--` go to Vitest, e.g. `npm test -- tests/realtime`; `--skip-e2e` skips step 2.
+ */
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+const args = process.argv.slice(2);
+const skipE2e = args.includes("--skip-e2e") || process.env.SKIP_E2E === "true";
+const vitestArgs = args.filter((a) => a !== "--skip-e2e");
+
+function run(label: string, command: string[], env: NodeJS.ProcessEnv = process.env): number {
+  console.log(`\n=== ${label}: ${command.join(" ")}\n`);
+  const result = spawnSync(process.execPath, command, { stdio: "inherit", env });
+  return result.status ?? 1;
+}
+
+const bin = (pkg: string, path: string) => join("node_modules", pkg, path);
+const results: Array<[string, number]> = [];
+
+results.push(["unit + integration (vitest)", run("vitest", [bin("vitest", "vitest.mjs"), "run", ...vitestArgs])]);
+
+if (!skipE2e && vitestArgs.length === 0) {
+  // The build must not depend on a developer's .env; a throwaway secret is enough to compile.
+  const buildEnv = { ...process.env, NODE_ENV: "production" as const, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "build-only-secret-build-only-secret-0000" };
+  const buildStatus = run("next build", [bin("next", "dist/bin/next"), "build"], buildEnv);
+  results.push(["next build", buildStatus]);
+  if (buildStatus === 0) {
+    // Fresh database and free ports for every run, so a developer's running app never collides.
+    rmSync(join("tmp", "e2e"), { recursive: true, force: true });
+    const e2eEnv = { ...process.env, E2E_APP_PORT: String(await freePort()), E2E_PUSHER_PORT: String(await freePort()) };
+    results.push(["end-to-end (playwright)", run("playwright", [bin("@playwright/test", "cli.js"), "test"], e2eEnv)]);
+  }
+}
+
+console.log("\n=== summary");
+for (const [label, status] of results) console.log(`${status === 0 ? "PASS" : "FAIL"}  ${label}`);
+const failed = results.filter(([, s]) => s !== 0).length;
+console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+/**
+ * The product's three flows, end to end in Chromium against the real app, embedded realtime server
+ * and database: a user signs in (browser signs in to Pusher), an admin sees them live and messages
+ * them, an admin kicks them.
+ */
+
+const PASSWORD = process.env.DEMO_PASSWORD ?? "demo-password";
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+async function newSignedInPage(browser: Browser, email: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  return { context, page };
+}
+
+const rosterRow = (admin: Page, email: string) => admin.getByTestId("roster-row").filter({ hasText: email });
+
+test("sign in, see the user live, message them, kick them", async ({ browser }) => {
+  const alice = await newSignedInPage(browser, "alice@example.com");
+  await expect(alice.page.getByTestId("realtime-status")).toHaveText("Signed in");
+
+  const admin = await newSignedInPage(browser, "admin@example.com");
+  await admin.page.goto("/admin");
+  const aliceRow = rosterRow(admin.page, "alice@example.com");
+  await expect(aliceRow).toHaveCount(1);
+  await expect(aliceRow.getByTestId("connection-count")).toHaveText("1");
+
+  // A second tab of the same browser session is a second connection of the same user.
+  const aliceSecondTab = await alice.context.newPage();
+  await aliceSecondTab.goto("/");
+  await expect(aliceSecondTab.getByTestId("realtime-status")).toHaveText("Signed in");
+  await expect(aliceRow.getByTestId("connection-count")).toHaveText("2");
+
+  // Closing one tab keeps Alice listed with one connection.
+  await aliceSecondTab.close();
+  await expect(aliceRow.getByTestId("connection-count")).toHaveText("1");
+
+  // Message.
+  await aliceRow.getByRole("button", { name: "Send message" }).click();
+  const dialog = admin.page.getByRole("dialog");
+  await dialog.getByLabel("Message").fill("Hello from the admin console");
+  await dialog.getByRole("button", { name: "Send" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(alice.page.getByTestId("received-messages")).toContainText("Hello from the admin console");
+
+  // Kick.
+  await aliceRow.getByRole("button", { name: "Kick" }).click();
+  await admin.page.getByRole("dialog").getByRole("button", { name: "Kick" }).click();
+  await expect(alice.page.getByText("You were disconnected by an administrator")).toBeVisible();
+  await expect(aliceRow).toHaveCount(0);
+  // The kicked tab must not silently reconnect.
+  await expect(alice.page.getByTestId("realtime-status")).not.toHaveText("Signed in");
+
+  await alice.context.close();
+  await admin.context.close();
+});
+
+test("a non-admin is refused at /admin", async ({ browser }) => {
+  const bob = await newSignedInPage(browser, "bob@example.com");
+  const response = await bob.page.goto("/admin");
+  expect(response?.status() === 403 || !bob.page.url().includes("/admin")).toBe(true);
+  await expect(bob.page.getByTestId("roster-table")).toHaveCount(0);
+  await bob.context.close();
+});
+
+test("an anonymous visitor is sent to /login", async ({ page }) => {
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("wrong credentials give a clear message", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("alice@example.com");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toContainText("Invalid email or password");
+  await expect(page).toHaveURL(/\/login/);
+});
