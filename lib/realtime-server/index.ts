@@ -1,0 +1,92 @@
+/**
+ * Public entry of the embedded Pusher Channels–compatible server: one node:http server carrying
+ * both the WebSocket endpoint (/app/{key}) and the HTTP API (/apps/{app_id}/...).
+ */
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ClientEventRelay } from "./client-events";
+import { resolveConfig, type RealtimeServerOptions } from "./config";
+import { createHttpApi } from "./http/router";
+import { Publisher } from "./publisher";
+import { Registry } from "./registry";
+import { SubscriptionManager } from "./subscriptions";
+import { UserAuthentication } from "./user-auth";
+import { WebhookDispatcher } from "./webhooks";
+import { SocketGateway } from "./websocket";
+
+export type { RealtimeServerOptions, WebhookRetryOptions, WebhookTarget } from "./config";
+export { Defaults } from "./config";
+export { createJsonLogger, silentLogger } from "./logger";
+export type { LogFields, LogLevel, RealtimeLogger } from "./logger";
+
+export interface RealtimeServer {
+  readonly port: number;
+  readonly host: string;
+  /** Closes every socket with 4200 (pusher-js reconnects), stops the HTTP server, settles webhooks. */
+  close(): Promise<void>;
+}
+
+export async function createServer(options: RealtimeServerOptions): Promise<RealtimeServer> {
+  const config = resolveConfig(options);
+  const { logger } = config;
+
+  const registry = new Registry();
+  const webhooks = new WebhookDispatcher({
+    urls: config.webhookUrls,
+    key: config.key,
+    secret: config.secret,
+    batchWindowMs: config.webhookBatchWindowMs,
+    retry: config.webhookRetry,
+    logger,
+  });
+  const gateway = new SocketGateway(config, registry, logger);
+  const authorizationContext = {
+    key: config.key,
+    secret: config.secret,
+    maxPresenceMembers: config.maxPresenceMembers,
+    maxUserInfoBytes: config.maxUserInfoBytes,
+  };
+  const subscriptions = new SubscriptionManager(registry, authorizationContext, webhooks, logger);
+  const users = new UserAuthentication(registry, config, (connection, error) => gateway.disconnect(connection, error), logger);
+  const clientEvents = new ClientEventRelay(registry, config.maxClientEventsPerSecond, webhooks, logger);
+  gateway.start({ subscriptions, users, clientEvents });
+
+  const handleHttpRequest = createHttpApi(config, { registry, publisher: new Publisher(registry), users });
+  const httpServer = createHttpServer(handleHttpRequest);
+  httpServer.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+  httpServer.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  });
+
+  await listen(httpServer, config.port, config.host);
+  const address = httpServer.address() as AddressInfo;
+  logger.info("realtime server listening", { host: address.address, port: address.port, appId: config.appId, webhooks: config.webhookUrls.length });
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: address.port,
+    host: address.address,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await gateway.closeAll();
+        await webhooks.close();
+        httpServer.closeAllConnections();
+        await stopped;
+        logger.info("realtime server stopped");
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}

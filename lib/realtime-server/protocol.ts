@@ -1,0 +1,91 @@
+/**
+ * Every wire-level constant of the Pusher Channels protocol (v7) that this server speaks.
+ * Kept in one place so handlers never invent strings or numbers of their own.
+ */
+
+export const PROTOCOL_VERSION = 7;
+
+export const PusherEvents = {
+  connectionEstablished: "pusher:connection_established",
+  error: "pusher:error",
+  ping: "pusher:ping",
+  pong: "pusher:pong",
+  subscribe: "pusher:subscribe",
+  unsubscribe: "pusher:unsubscribe",
+  subscriptionError: "pusher:subscription_error",
+  signin: "pusher:signin",
+  signinSuccess: "pusher:signin_success",
+  subscriptionSucceeded: "pusher_internal:subscription_succeeded",
+  memberAdded: "pusher_internal:member_added",
+  memberRemoved: "pusher_internal:member_removed",
+  watchlistEvents: "pusher_internal:watchlist_events",
+} as const;
+
+export const CLIENT_EVENT_PREFIX = "client-";
+export const PUSHER_EVENT_PREFIX = "pusher:";
+
+/** A close code together with the human-readable reason sent in the error frame and close frame. */
+export interface ProtocolError {
+  readonly code: number;
+  readonly message: string;
+}
+
+/**
+ * Close codes as pusher-js interprets them: 4000-4099 "refused" (no reconnect),
+ * 4100-4199 back off, 4200-4299 reconnect at once, 4300+ refused.
+ */
+export const CloseCodes = {
+  appNotFound: { code: 4001, message: "Application does not exist" },
+  pathNotFound: { code: 4005, message: "Path not found" },
+  unsupportedProtocol: { code: 4007, message: "Unsupported protocol version" },
+  noProtocol: { code: 4008, message: "No protocol version supplied" },
+  unauthorized: { code: 4009, message: "Connection is unauthorized" },
+  notAuthorizedWithinTimeout: { code: 4009, message: "Connection not authorized within timeout." },
+  terminatedByApp: { code: 4009, message: "You got disconnected by the app." },
+  serverShuttingDown: { code: 4200, message: "Server is restarting, please reconnect" },
+  pongNotReceived: { code: 4201, message: "Pong reply not received" },
+} as const satisfies Record<string, ProtocolError>;
+
+/** Error codes sent in `pusher:error` frames that do not close the socket. */
+export const SoftErrorCodes = {
+  clientEventRateLimit: { code: 4301, message: "Client event rejected: rate limit exceeded" },
+  watchlistLimit: { code: 4302, message: "Watchlist limit exceeded: only the first 100 user ids are watched" },
+} as const satisfies Record<string, ProtocolError>;
+
+export const Limits = {
+  channelNameMaxLength: 164,
+  eventNameMaxLength: 200,
+  /** Bytes of `data` in one event (client event or HTTP-triggered event). */
+  eventDataMaxBytes: 10 * 1024,
+  channelsPerTrigger: 100,
+  batchEventsMax: 10,
+  userIdMaxLength: 128,
+  watchlistMaxIds: 100,
+  /** Largest WebSocket frame accepted; larger frames are refused by ws with close 1009. */
+  maxFrameBytes: 64 * 1024,
+  /** Largest HTTP API request body; larger bodies get 413. */
+  maxHttpBodyBytes: 1024 * 1024,
+  /** Allowed clock skew of auth_timestamp on signed HTTP requests. */
+  requestTimestampToleranceSeconds: 600,
+} as const;
+
+export const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9_\-=@,.;]+$/;
+export const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
+
+export const ChannelPrefixes = {
+  private: "private-",
+  presence: "presence-",
+  privateEncrypted: "private-encrypted-",
+  serverToUser: "#server-to-user-",
+} as const;
+
+export const WebhookEvents = {
+  channelOccupied: "channel_occupied",
+  channelVacated: "channel_vacated",
+  memberAdded: "member_added",
+  memberRemoved: "member_removed",
+  clientEvent: "client_event",
+} as const;
+
+/** The only request-signing scheme the HTTP API accepts. */
+export const AUTH_VERSION = "1.0";

@@ -1,0 +1,35 @@
+/**
+ * Fan-out of server-triggered events (HTTP API). Each event is serialised once per channel and
+ * the same string is written to every recipient.
+ */
+import { isServerToUserChannelName } from "./channels";
+import { serializeEvent } from "./connection";
+import { ChannelPrefixes } from "./protocol";
+import type { Registry } from "./registry";
+
+export class Publisher {
+  constructor(private readonly registry: Registry) {}
+
+  /** Returns the number of sockets the event was written to. */
+  publish(channelName: string, eventName: string, data: string, excludeSocketId?: string): number {
+    const frame = serializeEvent(eventName, data, channelName);
+    let recipients = 0;
+    if (isServerToUserChannelName(channelName)) {
+      // Reaches every signed-in socket of the user, including one that has not yet finished
+      // subscribing to its #server-to-user channel (pusher-js already listens for it).
+      const sockets = this.registry.userSockets(channelName.slice(ChannelPrefixes.serverToUser.length));
+      if (!sockets) return 0;
+      for (const socket of sockets) {
+        if (socket.socketId === excludeSocketId) continue;
+        socket.sendRaw(frame);
+        recipients += 1;
+      }
+      return recipients;
+    }
+    const channel = this.registry.channels.get(channelName);
+    if (!channel) return 0;
+    const excluded = excludeSocketId === undefined ? undefined : this.registry.connections.get(excludeSocketId);
+    channel.broadcast(frame, excluded);
+    return channel.subscribers.size - (excluded && channel.subscribers.has(excluded) ? 1 : 0);
+  }
+}

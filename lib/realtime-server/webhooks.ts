@@ -1,0 +1,181 @@
+/**
+ * Webhook delivery. Events are collected for a short window and POSTed as one signed batch to
+ * every receiver. Delivery runs on its own timers and promises: nothing here ever blocks a socket
+ * handler. Failed batches are retried with exponential backoff for a bounded time, and both the
+ * pending-event queue and the number of batches in retry are bounded so a dead receiver cannot
+ * exhaust memory.
+ */
+import type { RealtimeLogger } from "./logger";
+import { webhookSignature } from "./signatures";
+
+export type WebhookEvent =
+  | { name: "channel_occupied" | "channel_vacated"; channel: string }
+  | { name: "member_added" | "member_removed"; channel: string; user_id: string }
+  | { name: "client_event"; channel: string; event: string; data: string; socket_id: string; user_id?: string };
+
+export interface WebhookSink {
+  emit(event: WebhookEvent): void;
+}
+
+export interface WebhookDispatcherOptions {
+  urls: readonly string[];
+  key: string;
+  secret: string;
+  batchWindowMs: number;
+  retry: { initialDelayMs: number; maxDelayMs: number; maxDurationMs: number };
+  logger: RealtimeLogger;
+  maxPendingEvents?: number;
+  maxDeliveriesInFlight?: number;
+  requestTimeoutMs?: number;
+}
+
+interface Delivery {
+  readonly url: string;
+  readonly body: string;
+  readonly signature: string;
+  readonly firstAttemptAt: number;
+  attempts: number;
+  retryTimer?: NodeJS.Timeout;
+  abort?: AbortController;
+}
+
+const EVENTS_PER_REQUEST = 100;
+
+export class WebhookDispatcher implements WebhookSink {
+  private pending: WebhookEvent[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly deliveries = new Set<Delivery>();
+  private readonly requests = new Set<Promise<void>>();
+  private droppedEvents = 0;
+  private stopped = false;
+  private readonly maxPendingEvents: number;
+  private readonly maxDeliveriesInFlight: number;
+  private readonly requestTimeoutMs: number;
+
+  constructor(private readonly options: WebhookDispatcherOptions) {
+    this.maxPendingEvents = options.maxPendingEvents ?? 10_000;
+    this.maxDeliveriesInFlight = options.maxDeliveriesInFlight ?? 1_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  }
+
+  get enabled(): boolean {
+    return this.options.urls.length > 0;
+  }
+
+  emit(event: WebhookEvent): void {
+    if (!this.enabled || this.stopped) return;
+    if (this.pending.length >= this.maxPendingEvents) {
+      this.pending.shift();
+      this.noteDropped(1, "pending webhook queue is full");
+    }
+    this.pending.push(event);
+    if (this.flushTimer === undefined) {
+      this.flushTimer = setTimeout(() => this.flush(true), this.options.batchWindowMs);
+    }
+  }
+
+  /**
+   * Sends what is pending once more without retries, abandons batches waiting for a retry and
+   * waits (bounded) for requests already on the wire.
+   */
+  async close(graceMs = 1_000): Promise<void> {
+    if (this.stopped) return;
+    this.flush(false);
+    this.stopped = true;
+    for (const delivery of this.deliveries) {
+      if (delivery.retryTimer) {
+        clearTimeout(delivery.retryTimer);
+        this.deliveries.delete(delivery);
+      }
+    }
+    if (this.requests.size > 0) {
+      let graceTimer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        graceTimer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([Promise.allSettled([...this.requests]), grace]);
+      clearTimeout(graceTimer);
+    }
+    for (const delivery of this.deliveries) delivery.abort?.abort();
+    this.deliveries.clear();
+    if (this.droppedEvents > 0) this.reportDropped();
+  }
+
+  private flush(retry: boolean): void {
+    if (this.flushTimer !== undefined) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    for (let start = 0; start < events.length; start += EVENTS_PER_REQUEST) {
+      const body = JSON.stringify({ time_ms: Date.now(), events: events.slice(start, start + EVENTS_PER_REQUEST) });
+      const signature = webhookSignature(this.options.secret, body);
+      for (const url of this.options.urls) {
+        if (this.deliveries.size >= this.maxDeliveriesInFlight) {
+          this.noteDropped(Math.min(EVENTS_PER_REQUEST, events.length - start), "too many webhook batches in flight");
+          continue;
+        }
+        const delivery: Delivery = { url, body, signature, firstAttemptAt: Date.now(), attempts: 0 };
+        this.deliveries.add(delivery);
+        this.attempt(delivery, retry);
+      }
+    }
+  }
+
+  private attempt(delivery: Delivery, retry: boolean): void {
+    delivery.retryTimer = undefined;
+    delivery.attempts += 1;
+    const abort = new AbortController();
+    delivery.abort = abort;
+    const timeout = setTimeout(() => abort.abort(), this.requestTimeoutMs);
+    const request = fetch(delivery.url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Pusher-Key": this.options.key,
+        "X-Pusher-Signature": delivery.signature,
+      },
+      body: delivery.body,
+      signal: abort.signal,
+    })
+      .then(async (response) => {
+        // Drain the body so the keep-alive connection can be reused.
+        await response.arrayBuffer().catch(() => undefined);
+        if (response.status < 200 || response.status >= 300) throw new Error(`receiver answered HTTP ${response.status}`);
+        this.deliveries.delete(delivery);
+      })
+      .catch((error: unknown) => this.onFailure(delivery, error, retry))
+      .finally(() => {
+        clearTimeout(timeout);
+        this.requests.delete(request);
+      });
+    this.requests.add(request);
+  }
+
+  private onFailure(delivery: Delivery, error: unknown, retry: boolean): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    const { initialDelayMs, maxDelayMs, maxDurationMs } = this.options.retry;
+    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** (delivery.attempts - 1));
+    const giveUp = !retry || this.stopped || Date.now() + delay - delivery.firstAttemptAt > maxDurationMs;
+    if (giveUp) {
+      this.deliveries.delete(delivery);
+      this.options.logger.warn("webhook delivery abandoned", { url: delivery.url, attempts: delivery.attempts, reason });
+      return;
+    }
+    this.options.logger.warn("webhook delivery failed, will retry", { url: delivery.url, attempts: delivery.attempts, retryInMs: delay, reason });
+    delivery.retryTimer = setTimeout(() => this.attempt(delivery, true), delay);
+    delivery.retryTimer.unref();
+  }
+
+  private noteDropped(count: number, reason: string): void {
+    // Logged once per burst rather than per event so a dead receiver cannot flood the log.
+    if (this.droppedEvents === 0) this.options.logger.warn("dropping webhook events", { reason });
+    this.droppedEvents += count;
+  }
+
+  private reportDropped(): void {
+    this.options.logger.warn("webhook events dropped in total", { count: this.droppedEvents });
+  }
+}
