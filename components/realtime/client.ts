@@ -1,0 +1,117 @@
+/**
+ * Opens the app's pusher-js connection and keeps it signed in, independent of React so the same
+ * wiring runs in the browser provider and in Node integration tests.
+ */
+import Pusher, { type Options, type UserAuthenticationOptions, type ChannelAuthorizationOptions } from "pusher-js";
+
+import { connectionChannel, UserEvents } from "@/lib/pusher/channels";
+import type { PusherClientConfig } from "@/lib/pusher/client-config";
+
+import {
+  INITIAL_REALTIME_STATE,
+  isAdminTermination,
+  parseReceivedMessage,
+  signinErrorReason,
+  statusForConnectionState,
+  type ReceivedMessage,
+  type RealtimeState,
+} from "./state";
+
+export const USER_AUTH_ENDPOINT = "/pusher/user-auth";
+export const CHANNEL_AUTH_ENDPOINT = "/pusher/auth";
+
+export interface RealtimeClientOptions {
+  config: PusherClientConfig;
+  onState?: (state: RealtimeState) => void;
+  onMessage?: (message: ReceivedMessage) => void;
+  /** Tests swap the HTTP endpoints for in-process handlers. */
+  userAuthentication?: UserAuthenticationOptions;
+  channelAuthorization?: ChannelAuthorizationOptions;
+}
+
+export interface RealtimeClient {
+  pusher: Pusher;
+  getState(): RealtimeState;
+  /** Closes the socket for good (sign-out, unmount). */
+  stop(): void;
+}
+
+export function pusherOptions(config: PusherClientConfig, overrides: Pick<RealtimeClientOptions, "userAuthentication" | "channelAuthorization"> = {}): Options {
+  return {
+    cluster: config.cluster,
+    wsHost: config.wsHost,
+    wsPort: config.wsPort,
+    wssPort: config.wssPort,
+    forceTLS: config.forceTLS,
+    // WebSocket only: the embedded and self-hosted servers speak no HTTP fallback transports.
+    enabledTransports: ["ws", "wss"],
+    userAuthentication: overrides.userAuthentication ?? { endpoint: USER_AUTH_ENDPOINT, transport: "ajax" },
+    channelAuthorization: overrides.channelAuthorization ?? { endpoint: CHANNEL_AUTH_ENDPOINT, transport: "ajax" },
+  };
+}
+
+export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
+  const pusher = new Pusher(options.config.key, pusherOptions(options.config, options));
+  let state: RealtimeState = INITIAL_REALTIME_STATE;
+  let subscribedChannel: string | null = null;
+  let stopped = false;
+
+  const update = (patch: Partial<RealtimeState>) => {
+    state = { ...state, ...patch };
+    options.onState?.(state);
+  };
+
+  pusher.connection.bind("state_change", ({ current }: { previous: string; current: string }) => {
+    // Once terminated, the "disconnected" that follows is expected; keep the terminated flag.
+    update({
+      status: statusForConnectionState(current),
+      socketId: current === "connected" ? pusher.connection.socket_id : null,
+      error: null,
+    });
+  });
+
+  pusher.connection.bind("error", (error: unknown) => {
+    if (!isAdminTermination(error) || state.terminated) return;
+    // pusher-js already refuses to reconnect after 4009; disconnecting explicitly also covers a
+    // pusher:error that arrives before (or without) the close frame.
+    update({ terminated: true });
+    pusher.disconnect();
+  });
+
+  // The global binding sees pusher:signin_success on every (re)connection's sign-in.
+  pusher.bind("pusher:signin_success", () => {
+    const socketId = pusher.connection.socket_id;
+    update({ status: "signed-in", socketId, error: null });
+    // The connection channel is per socket: after a reconnect the old one is gone server-side
+    // (its channel_vacated webhook already fired), and the new socket needs its own.
+    const name = connectionChannel(socketId);
+    if (subscribedChannel && subscribedChannel !== name) pusher.unsubscribe(subscribedChannel);
+    subscribedChannel = name;
+    pusher.subscribe(name);
+  });
+
+  pusher.user.bind("pusher:signin_error", (event: unknown) => {
+    update({ status: "signin-failed", error: signinErrorReason(event) });
+  });
+
+  pusher.user.bind(UserEvents.message, (data: unknown) => {
+    const message = parseReceivedMessage(data);
+    if (message) options.onMessage?.(message);
+  });
+
+  // signin() waits for "connected" and pusher-js repeats it after every reconnect.
+  pusher.signin();
+
+  return {
+    pusher,
+    getState: () => state,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      pusher.disconnect();
+      pusher.unbind_all();
+      pusher.connection.unbind_all();
+      pusher.user.unbind_all();
+    },
+  };
+}

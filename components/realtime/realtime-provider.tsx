@@ -1,0 +1,93 @@
+"use client";
+
+import type Pusher from "pusher-js";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+
+import { useToast } from "@/components/ui/toast";
+import type { PusherClientConfig } from "@/lib/pusher/client-config";
+
+import { createRealtimeClient, type RealtimeClient } from "./client";
+import { describeStatus, INITIAL_REALTIME_STATE, type ReceivedMessage, type RealtimeState, type RealtimeStatus } from "./state";
+
+export interface RealtimeContextValue {
+  /** The tab's one pusher-js instance; null before mount and outside the provider. */
+  pusher: Pusher | null;
+  status: RealtimeStatus;
+  /** describeStatus(status): what the status element shows. */
+  statusText: string;
+  socketId: string | null;
+  error: string | null;
+  terminated: boolean;
+  /** Messages received through pusher.user since the page loaded, newest first. */
+  messages: ReceivedMessage[];
+  /** Closes the socket for good (used before signing out). */
+  disconnect: () => void;
+}
+
+const OUTSIDE_PROVIDER: RealtimeContextValue = {
+  pusher: null,
+  status: "unavailable",
+  statusText: describeStatus({ status: "unavailable", error: null }),
+  socketId: null,
+  error: null,
+  terminated: false,
+  messages: [],
+  disconnect: () => {},
+};
+
+const RealtimeContext = createContext<RealtimeContextValue>(OUTSIDE_PROVIDER);
+
+const MAX_MESSAGES = 50;
+
+/**
+ * Mounted once for signed-in users (root layout), so the socket survives client-side navigation
+ * between the user's and the admin's pages.
+ */
+export function RealtimeProvider({ config, children }: { config: PusherClientConfig; children: ReactNode }) {
+  const { toast } = useToast();
+  const [pusher, setPusher] = useState<Pusher | null>(null);
+  const [state, setState] = useState<RealtimeState>(INITIAL_REALTIME_STATE);
+  const [messages, setMessages] = useState<ReceivedMessage[]>([]);
+  const clientRef = useRef<RealtimeClient | null>(null);
+
+  // The toast function is stable, but keep the effect independent of it anyway: re-running the
+  // effect would reconnect the socket.
+  const toastRef = useRef(toast);
+  useEffect(() => {
+    toastRef.current = toast;
+  }, [toast]);
+
+  const { key, cluster, wsHost, wsPort, wssPort, forceTLS } = config;
+  useEffect(() => {
+    const client = createRealtimeClient({
+      config: { key, cluster, wsHost, wsPort, wssPort, forceTLS },
+      onState: setState,
+      onMessage: (message) => {
+        setMessages((list) => (list.some((m) => m.id === message.id) ? list : [message, ...list].slice(0, MAX_MESSAGES)));
+        toastRef.current({ title: message.from ? `Message from ${message.from}` : "New message", description: message.body });
+      },
+    });
+    clientRef.current = client;
+    setPusher(client.pusher);
+    setState(client.getState());
+    return () => {
+      client.stop();
+      if (clientRef.current === client) clientRef.current = null;
+      setPusher(null);
+    };
+  }, [key, cluster, wsHost, wsPort, wssPort, forceTLS]);
+
+  const disconnect = useCallback(() => clientRef.current?.stop(), []);
+
+  const value = useMemo<RealtimeContextValue>(
+    () => ({ pusher, status: state.status, statusText: describeStatus(state), socketId: state.socketId, error: state.error, terminated: state.terminated, messages, disconnect }),
+    [pusher, state, messages, disconnect],
+  );
+
+  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+}
+
+/** The tab's realtime connection. Outside the provider: pusher null, status "unavailable". */
+export function useRealtime(): RealtimeContextValue {
+  return useContext(RealtimeContext);
+}
