@@ -1,0 +1,45 @@
+/**
+ * Demo accounts for a fresh database. No `server-only`: the launcher and tests call it directly.
+ */
+import { hashPassword } from "@/lib/auth/password";
+import { Role } from "@/lib/generated/prisma/enums";
+import type { DatabaseClient } from "./create-client";
+
+export const DEFAULT_DEMO_PASSWORD = "demo-password";
+
+export const DEMO_ACCOUNTS = [
+  { email: "admin@example.com", name: "Admin", role: Role.ADMIN },
+  { email: "alice@example.com", name: "Alice", role: Role.USER },
+  { email: "bob@example.com", name: "Bob", role: Role.USER },
+] as const satisfies readonly { email: string; name: string; role: Role }[];
+
+export function demoPasswordFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD;
+}
+
+export interface SeedResult {
+  /** False when the database already had users (nothing was touched). */
+  created: boolean;
+  /** The accounts this call created (empty when `created` is false). */
+  accounts: { email: string; name: string; role: Role }[];
+}
+
+/**
+ * Creates the demo accounts, all with `password`, only when there are no users at all, so a
+ * database someone has used is never touched. Safe to call at every start.
+ */
+export async function seedDemoAccounts(db: DatabaseClient, { password }: { password: string }): Promise<SeedResult> {
+  if ((await db.user.count()) > 0) return { created: false, accounts: [] };
+  // One hash for all three: bcrypt salts are per hash, but these accounts share a password anyway.
+  const passwordHash = await hashPassword(password);
+  try {
+    await db.$transaction(DEMO_ACCOUNTS.map((account) => db.user.create({ data: { ...account, passwordHash } })));
+  } catch (error) {
+    // Another process (the realtime server, a second dev server) seeded at the same moment.
+    // (Checked by code, not instanceof, to keep this module free of the Prisma runtime: the login
+    // page imports DEMO_ACCOUNTS from here.)
+    if ((error as { code?: unknown }).code === "P2002") return { created: false, accounts: [] };
+    throw error;
+  }
+  return { created: true, accounts: DEMO_ACCOUNTS.map(({ email, name, role }) => ({ email, name, role })) };
+}
