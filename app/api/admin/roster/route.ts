@@ -1,0 +1,1 @@
+export { handleGetRoster as GET } from "@/lib/admin/roster";

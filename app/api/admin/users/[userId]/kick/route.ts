@@ -1,0 +1,3 @@
+import { handleKickUser } from "@/lib/admin/kick";
+
+export const POST = async (request: Request, { params }: { params: Promise<{ userId: string }> }) => handleKickUser(request, (await params).userId);

@@ -1,0 +1,1 @@
+export { handlePusherWebhook as POST } from "@/lib/pusher/webhook";

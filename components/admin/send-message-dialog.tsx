@@ -1,0 +1,112 @@
+"use client";
+
+import { useId, useState, type FormEvent } from "react";
+
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Textarea } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { firstIssueMessage, MESSAGE_MAX_CHARS, sendMessageSchema } from "@/lib/admin/schemas";
+import type { RosterEntry } from "@/lib/roster/types";
+
+export interface SendMessageResult {
+  deliveredLive: boolean;
+}
+
+interface SendMessageDialogProps {
+  user: RosterEntry | null;
+  onClose: () => void;
+  onSent: (user: RosterEntry, result: SendMessageResult) => void;
+}
+
+/** Rendered once for the whole table; `user` says who the message is for (null = closed). */
+export function SendMessageDialog({ user, onClose, onSent }: SendMessageDialogProps) {
+  return (
+    <Dialog
+      open={user !== null}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+      title={user ? `Send a message to ${user.name}` : "Send a message"}
+      description={user ? `Delivered to every tab ${user.name} has open, and stored for later.` : undefined}
+    >
+      {/* Keyed by user so each opening starts with an empty form and no stale error. */}
+      {user ? <SendMessageForm key={user.userId} user={user} onCancel={onClose} onSent={onSent} /> : null}
+    </Dialog>
+  );
+}
+
+function SendMessageForm({ user, onCancel, onSent }: { user: RosterEntry; onCancel: () => void; onSent: SendMessageDialogProps["onSent"] }) {
+  const [message, setMessage] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const fieldId = useId();
+  const errorId = useId();
+  const counterId = useId();
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (sending) return;
+    // Same schema as the server, so most mistakes never make a round trip.
+    const parsed = sendMessageSchema.safeParse({ message });
+    if (!parsed.success) {
+      setError(firstIssueMessage(parsed.error));
+      return;
+    }
+    setSending(true);
+    setError(null);
+    try {
+      const response = await fetch(`/api/admin/users/${encodeURIComponent(user.userId)}/messages`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(parsed.data),
+      });
+      const body = (await response.json().catch(() => null)) as { ok?: boolean; error?: string; deliveredLive?: boolean } | null;
+      if (!response.ok || !body?.ok) {
+        setError(body?.error ?? `The server answered ${response.status}. Try again.`);
+        return;
+      }
+      onSent(user, { deliveredLive: body.deliveredLive === true });
+    } catch {
+      setError("Could not reach the server. Check your connection and try again.");
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const length = message.trim().length;
+  return (
+    <form onSubmit={submit} noValidate className="flex flex-col gap-4">
+      <div className="flex flex-col gap-2">
+        <Label htmlFor={fieldId}>Message</Label>
+        <Textarea
+          id={fieldId}
+          name="message"
+          rows={5}
+          value={message}
+          onChange={(event) => setMessage(event.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${errorId} ${counterId}` : counterId}
+          autoFocus
+          required
+        />
+        <p id={counterId} className={length > MESSAGE_MAX_CHARS ? "text-xs text-red-600" : "text-xs text-zinc-500"}>
+          {length} / {MESSAGE_MAX_CHARS} characters
+        </p>
+      </div>
+      {error ? (
+        <p id={errorId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          {error}
+        </p>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="outline" onClick={onCancel} disabled={sending}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={sending} aria-busy={sending}>
+          {sending ? "Sending…" : "Send"}
+        </Button>
+      </div>
+    </form>
+  );
+}

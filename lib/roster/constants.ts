@@ -1,0 +1,27 @@
+/**
+ * Roster timing knobs, in one place so the tests and the UI agree with the server.
+ * No server imports: the admin UI reads these too.
+ */
+
+/**
+ * How long a connection counts as live after /pusher/user-auth signed it but before its
+ * `channel_occupied` webhook confirmed it. The browser subscribes to its connection channel right
+ * after `pusher:signin_success`, and the webhook follows within a second or two on hosted Pusher,
+ * so 30 s absorbs slow networks without keeping a crashed tab on the roster for long.
+ */
+export const CONNECTION_GRACE_MS = 30_000;
+
+/**
+ * Reconciliation calls the HTTP API (rate-limited and billed on hosted Pusher), so each process runs
+ * it at most this often, lazily from the roster API — no timer to manage in serverless deployments.
+ */
+export const RECONCILE_INTERVAL_MS = 30_000;
+
+/** The admin console coalesces bursts of `roster-changed` events into one refetch. */
+export const ROSTER_REFETCH_DEBOUNCE_MS = 100;
+
+/**
+ * Expiring grace windows and lazy reconciliation produce no event, so the console also polls
+ * this often (it also keeps the relative times fresh).
+ */
+export const ROSTER_POLL_INTERVAL_MS = 30_000;
