@@ -1,0 +1,137 @@
+/**
+ * The browser flow end to end in Node: the embedded Pusher-protocol server on port 0, the official
+ * pusher-js client wired by the app's own createRealtimeClient(), and the real /pusher/user-auth
+ * and /pusher/auth handlers called with real Requests carrying a real next-auth session cookie
+ * (through pusher-js's customHandler, since no Next server runs in Vitest).
+ */
+import type { ChannelAuthorizationOptions, UserAuthenticationOptions } from "pusher-js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import type { RealtimeClient } from "@/components/realtime/client";
+import type { ReceivedMessage, RealtimeState } from "@/components/realtime/state";
+
+import { APP, createUser, formRequest, sessionCookie, startAuthHarness, waitFor, type AuthHarness } from "./harness";
+
+let harness: AuthHarness;
+let createRealtimeClient: typeof import("@/components/realtime/client").createRealtimeClient;
+let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let handleChannelAuth: typeof import("@/lib/pusher/channel-auth").handleChannelAuth;
+let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
+const clients: RealtimeClient[] = [];
+
+beforeAll(async () => {
+  harness = await startAuthHarness();
+  ({ createRealtimeClient } = await import("@/components/realtime/client"));
+  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ handleChannelAuth } = await import("@/lib/pusher/channel-auth"));
+  ({ pusherServer } = await import("@/lib/pusher/server"));
+});
+
+afterEach(() => {
+  for (const client of clients.splice(0)) client.stop();
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+/** Answers pusher-js the way its ajax transport would read an HTTP response. */
+async function callEndpoint<T>(handler: (request: Request) => Promise<Response>, path: string, fields: Record<string, string>, cookie: string) {
+  const response = await handler(formRequest(path, fields, { cookie, "user-agent": "vitest pusher-js" }));
+  if (response.status !== 200) {
+    const error = Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
+    return { error, data: null };
+  }
+  return { error: null, data: (await response.json()) as T };
+}
+
+function connect(cookie: string) {
+  const states: RealtimeState[] = [];
+  const messages: ReceivedMessage[] = [];
+  const channelAuthResults: number[] = [];
+  const userAuthentication: UserAuthenticationOptions = {
+    customHandler: ({ socketId }, callback) => {
+      void callEndpoint<{ auth: string; user_data: string }>(handleUserAuth, "/pusher/user-auth", { socket_id: socketId }, cookie).then(({ error, data }) =>
+        callback(error, data),
+      );
+    },
+  };
+  const channelAuthorization: ChannelAuthorizationOptions = {
+    customHandler: ({ socketId, channelName }, callback) => {
+      void handleChannelAuth(formRequest("/pusher/auth", { socket_id: socketId, channel_name: channelName }, { cookie })).then(async (response) => {
+        channelAuthResults.push(response.status);
+        callback(response.status === 200 ? null : new Error(`HTTP ${response.status}`), response.status === 200 ? await response.json() : null);
+      });
+    },
+  };
+  const client = createRealtimeClient({
+    config: { key: APP.key, cluster: "", wsHost: "127.0.0.1", wsPort: harness.realtimePort, wssPort: harness.realtimePort, forceTLS: false },
+    onState: (state) => states.push(state),
+    onMessage: (message) => messages.push(message),
+    userAuthentication,
+    channelAuthorization,
+  });
+  clients.push(client);
+  return { client, states, messages, channelAuthResults };
+}
+
+describe("pusher.signin() through the app's endpoints", () => {
+  it("signs in, joins its connection channel, receives sendToUser events and stays down after terminate", async () => {
+    const alice = await createUser(harness, { name: "Alice" });
+    const { client, states, messages } = connect(await sessionCookie(alice));
+
+    await waitFor(() => client.getState().status === "signed-in", { message: "signin_success" });
+    const socketId = client.getState().socketId!;
+    expect(socketId).toMatch(/^\d+\.\d+$/);
+    expect(states.map((s) => s.status)).toContain("signing-in");
+
+    // The user-auth handler recorded the socket; the connection channel subscription succeeded.
+    expect(await harness.db.realtimeConnection.findUnique({ where: { socketId } })).toMatchObject({ userId: alice.id });
+    const channel = client.pusher.channel(`private-connection-${socketId}`);
+    await waitFor(() => channel?.subscribed, { message: "connection channel subscription" });
+
+    // pusher-js joined #server-to-user-{id} for the id the endpoint signed.
+    expect(client.pusher.user.user_data).toMatchObject({ id: alice.id, user_info: { name: "Alice" } });
+    await waitFor(() => client.pusher.user.serverToUserChannel?.subscribed, { message: "#server-to-user subscription" });
+
+    await pusherServer.sendToUser(alice.id, "message", { id: "m1", body: "Hello Alice", from: "Admin", sentAt: new Date().toISOString() });
+    await waitFor(() => messages.length === 1, { message: "the message" });
+    expect(messages[0]).toMatchObject({ id: "m1", body: "Hello Alice", from: "Admin" });
+
+    await pusherServer.terminateUserConnections(alice.id);
+    await waitFor(() => client.getState().terminated, { message: "termination" });
+    await waitFor(() => client.getState().status === "disconnected", { message: "disconnected" });
+    // pusher-js must not come back on its own.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(client.pusher.connection.state).toBe("disconnected");
+    expect(client.getState()).toMatchObject({ status: "disconnected", terminated: true });
+  });
+
+  it("reports a refused sign-in (banned) and does not pretend to be signed in", async () => {
+    const mallory = await createUser(harness, { name: "Mallory", bannedAt: new Date(), banReason: "spam" });
+    const { client } = connect(await sessionCookie(mallory));
+    await waitFor(() => client.getState().status === "signin-failed", { message: "signin_error" });
+    // The customHandler's error is a plain Error, so its message is the reason; in the browser the
+    // ajax transport's HTTPAuthError carries status 403 instead (see realtime-state.test.ts).
+    expect(client.getState().error).toBe("HTTP 403");
+    expect(await harness.db.realtimeConnection.count({ where: { userId: mallory.id } })).toBe(0);
+  });
+
+  it("signs in again with the new socket id after a reconnect and joins the new connection channel", async () => {
+    const bob = await createUser(harness, { name: "Bob" });
+    const { client } = connect(await sessionCookie(bob));
+    await waitFor(() => client.getState().status === "signed-in", { message: "first sign-in" });
+    const first = client.getState().socketId!;
+
+    client.pusher.disconnect();
+    await waitFor(() => client.getState().status === "disconnected", { message: "disconnect" });
+    client.pusher.connect();
+    await waitFor(() => client.getState().status === "signed-in" && client.getState().socketId !== first, { message: "second sign-in" });
+    const second = client.getState().socketId!;
+
+    await waitFor(() => client.pusher.channel(`private-connection-${second}`)?.subscribed, { message: "new connection channel" });
+    expect(client.pusher.channel(`private-connection-${first}`)).toBeUndefined();
+    const rows = await harness.db.realtimeConnection.findMany({ where: { userId: bob.id }, orderBy: { signedInAt: "asc" } });
+    expect(rows.map((row) => row.socketId)).toEqual([first, second]);
+  });
+});
