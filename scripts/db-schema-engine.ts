@@ -8,15 +8,22 @@
  *
  * Development tooling only (migration authoring, drift test): the app never loads this.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { bindMigrationAwareSqlAdapterFactory, mockMigrationAwareAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import type { DiffTarget, SchemaEngine as SchemaEngineInstance } from "@prisma/schema-engine-wasm";
+import type {
+  DiagnoseMigrationHistoryOutput,
+  DiffTarget,
+  MigrationList,
+  SchemaEngine as SchemaEngineInstance,
+} from "@prisma/schema-engine-wasm";
 import { databaseProviderOf, sqliteFilePath, type DatabaseProvider } from "../lib/db/config";
+import { migrationsDirectoryFor, readMigrations } from "../lib/db/migrate";
 import { postgresConnection } from "../lib/db/postgres-url";
 
 type SchemaEngineModule = typeof import("@prisma/schema-engine-wasm");
@@ -181,4 +188,26 @@ function normalizeScript(script: string): string {
     .split("\n")
     .some((line) => line.trim() !== "" && !line.trim().startsWith("--"));
   return meaningful ? script : "";
+}
+
+/**
+ * What Prisma Migrate itself thinks of the database's migration history (`prisma migrate status`):
+ * used to check that lib/db/migrate.ts keeps `_prisma_migrations` the way Prisma expects.
+ */
+export async function diagnoseHistory(url: string, migrationsDirectory?: string): Promise<DiagnoseMigrationHistoryOutput> {
+  const provider = databaseProviderOf(url);
+  const directory = migrationsDirectory ?? migrationsDirectoryFor(provider);
+  const lockfile = path.join(directory, "migration_lock.toml");
+  const migrationsList: MigrationList = {
+    baseDir: directory,
+    lockfile: { path: "migration_lock.toml", content: existsSync(lockfile) ? readFileSync(lockfile, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: readMigrations(provider, directory).map((migration) => ({
+      path: migration.name,
+      migrationFile: { path: "migration.sql", content: { tag: "ok", value: migration.sql } },
+    })),
+  };
+  return withSchemaEngine(provider, url, (engine) =>
+    engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: noFilters }),
+  );
 }

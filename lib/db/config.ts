@@ -18,7 +18,7 @@ export const MIGRATIONS_DIRECTORIES: Record<DatabaseProvider, string> = {
   postgresql: "prisma/postgresql/migrations",
 };
 
-export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+export function databaseUrlFromEnv(env: Record<string, string | undefined> = process.env): string {
   const url = env.DATABASE_URL?.trim();
   return url ? url : DEFAULT_DATABASE_URL;
 }

@@ -13,7 +13,7 @@ export const DEMO_ACCOUNTS = [
   { email: "bob@example.com", name: "Bob", role: Role.USER },
 ] as const satisfies readonly { email: string; name: string; role: Role }[];
 
-export function demoPasswordFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+export function demoPasswordFromEnv(env: Record<string, string | undefined> = process.env): string {
   return env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD;
 }
 

@@ -12,7 +12,7 @@
  *
  * Binaries are looked up in POSTGRES_BIN_DIR, PATH, then /usr/lib/postgresql/<newest>/bin (where
  * Debian's `apt-get install -y postgresql` puts them). Set REQUIRE_POSTGRES=1 (CI) to make a
- * missing PostgreSQL a failure instead of a skip.
+ * missing PostgreSQL a failure instead of a skip, SKIP_POSTGRES_TESTS=1 to skip on purpose.
  *
  * As a Vitest globalSetup (`globalSetup: ["tests/support/postgres.ts"]`) the `setup`/`teardown`
  * exports start one cluster for the whole run and publish it as TEST_POSTGRES_URL; without it,
@@ -46,11 +46,20 @@ export function findPostgresBinDir(): string | null {
 
 /** Why PostgreSQL tests cannot run here, or null when they can. */
 export function postgresSkipReason(): string | null {
+  if (process.env.SKIP_POSTGRES_TESTS === "1") return announceSkip("SKIP_POSTGRES_TESTS=1");
   if (process.env.TEST_POSTGRES_URL) return null;
   if (findPostgresBinDir()) return null;
   const reason =
     "no PostgreSQL found (set TEST_POSTGRES_URL, or install it: apt-get install -y postgresql, or set POSTGRES_BIN_DIR)";
   if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`REQUIRE_POSTGRES=1 but ${reason}`);
+  return announceSkip(reason);
+}
+
+let announced = false;
+/** A skipped describe block is easy to miss in the summary; say why once per test process. */
+function announceSkip(reason: string): string {
+  if (!announced) console.warn(`[postgres] skipping PostgreSQL tests: ${reason}`);
+  announced = true;
   return reason;
 }
 
