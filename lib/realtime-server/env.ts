@@ -1,0 +1,76 @@
+/**
+ * Turns environment variables into server options for the standalone entry (scripts/realtime.ts)
+ * and for launchers that embed the server. Errors name the variable that is wrong.
+ */
+import { z } from "zod";
+import { Defaults, type RealtimeServerOptions } from "./config";
+
+export const DEMO_CREDENTIALS = { appId: "app-id", key: "app-key", secret: "app-secret" } as const;
+const CREDENTIAL_VARIABLES = ["PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET"] as const;
+
+/** Unset and blank are the same thing for every variable. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => {
+    const trimmed = value?.trim();
+    return trimmed === "" ? undefined : trimmed;
+  });
+
+const integerText = (min: number, max: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max))
+      .optional(),
+  );
+
+const environmentSchema = z.object({
+  PUSHER_APP_ID: optionalText,
+  PUSHER_KEY: optionalText,
+  PUSHER_SECRET: optionalText,
+  PUSHER_PORT: integerText(0, 65_535),
+  PUSHER_BIND_HOST: optionalText,
+  PUSHER_WEBHOOK_URLS: optionalText
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((url) => url.trim())
+        .filter((url) => url.length > 0),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: "must be a comma-separated list of http(s) URLs" }))),
+  PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: integerText(1, 24 * 60 * 60 * 1000),
+});
+
+export function optionsFromEnvironment(
+  environment: Record<string, string | undefined>,
+  warn: (message: string) => void,
+): RealtimeServerOptions {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path[0]?.toString() ?? "environment"} ${issue.message}`);
+    throw new Error(`invalid environment: ${problems.join("; ")}`);
+  }
+  const env = parsed.data;
+  const present = CREDENTIAL_VARIABLES.filter((name) => env[name] !== undefined);
+  let credentials: { appId: string; key: string; secret: string };
+  if (present.length === 0) {
+    warn(`none of ${CREDENTIAL_VARIABLES.join(", ")} is set; using the demo credentials app-id / app-key / app-secret (development only)`);
+    credentials = { ...DEMO_CREDENTIALS };
+  } else {
+    const missing = CREDENTIAL_VARIABLES.filter((name) => env[name] === undefined);
+    if (missing.length > 0) {
+      throw new Error(`missing required environment variable ${missing.join(", ")} (set all of ${CREDENTIAL_VARIABLES.join(", ")} or none)`);
+    }
+    credentials = { appId: env.PUSHER_APP_ID ?? "", key: env.PUSHER_KEY ?? "", secret: env.PUSHER_SECRET ?? "" };
+  }
+  return {
+    ...credentials,
+    port: env.PUSHER_PORT ?? Defaults.port,
+    host: env.PUSHER_BIND_HOST ?? Defaults.host,
+    webhooks: env.PUSHER_WEBHOOK_URLS.map((url) => ({ url })),
+    authorizedConnectionsTimeoutMs: env.PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS,
+  };
+}
