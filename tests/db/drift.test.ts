@@ -19,7 +19,7 @@ const FIX = "Run `npx tsx scripts/db-migration-create.ts <name>` and commit the 
 
 /** The datamodel with one extra column, to prove the check can fail. */
 function withExtraColumn(datamodel: string): string {
-  const changed = datamodel.replace(/(model User \{\n)/, "$1  nickname String?\n");
+  const changed = datamodel.replace(/(model User \{\n)/, "$1  driftProbeColumn String?\n");
   expect(changed).not.toBe(datamodel);
   return changed;
 }
@@ -42,7 +42,7 @@ function driftSuite(provider: DatabaseProvider, freshUrl: () => Promise<{ url: s
 
   it("detects a datamodel change that has no migration", async () => {
     const drift = await driftScript(url, withExtraColumn(readDatamodel(provider)));
-    expect(drift).toMatch(/ALTER TABLE "User" ADD COLUMN\s+"nickname" TEXT/);
+    expect(drift).toMatch(/ALTER TABLE "User" ADD COLUMN\s+"driftProbeColumn" TEXT/);
   });
 }
 
