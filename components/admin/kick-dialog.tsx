@@ -9,11 +9,15 @@ import type { RosterEntry } from "@/lib/roster/types";
 interface KickDialogProps {
   user: RosterEntry | null;
   onClose: () => void;
+  /** The request is on its way: the table hides the row at once instead of after the round trip. */
+  onKickStart: (user: RosterEntry) => void;
+  /** The kick failed: the row comes back (the error shows in the dialog). */
+  onKickFailed: (user: RosterEntry) => void;
   onKicked: (user: RosterEntry) => void;
 }
 
 /** Confirmation before disconnecting every tab of a user. Rendered once for the whole table. */
-export function KickDialog({ user, onClose, onKicked }: KickDialogProps) {
+export function KickDialog({ user, onClose, onKickStart, onKickFailed, onKicked }: KickDialogProps) {
   return (
     <Dialog
       open={user !== null}
@@ -23,12 +27,16 @@ export function KickDialog({ user, onClose, onKicked }: KickDialogProps) {
       title={user ? `Kick ${user.name}?` : "Kick?"}
       description="Their tabs will be disconnected."
     >
-      {user ? <KickConfirm key={user.userId} user={user} onCancel={onClose} onKicked={onKicked} /> : null}
+      {user ? (
+        <KickConfirm key={user.userId} user={user} onCancel={onClose} onKickStart={onKickStart} onKickFailed={onKickFailed} onKicked={onKicked} />
+      ) : null}
     </Dialog>
   );
 }
 
-function KickConfirm({ user, onCancel, onKicked }: { user: RosterEntry; onCancel: () => void; onKicked: KickDialogProps["onKicked"] }) {
+type KickConfirmProps = Pick<KickDialogProps, "onKickStart" | "onKickFailed" | "onKicked"> & { user: RosterEntry; onCancel: () => void };
+
+function KickConfirm({ user, onCancel, onKickStart, onKickFailed, onKicked }: KickConfirmProps) {
   const [error, setError] = useState<string | null>(null);
   const [kicking, setKicking] = useState(false);
 
@@ -36,18 +44,21 @@ function KickConfirm({ user, onCancel, onKicked }: { user: RosterEntry; onCancel
     if (kicking) return;
     setKicking(true);
     setError(null);
+    onKickStart(user);
+    let failure: string | null = null;
     try {
       const response = await fetch(`/api/admin/users/${encodeURIComponent(user.userId)}/kick`, { method: "POST" });
       const body = (await response.json().catch(() => null)) as { ok?: boolean; error?: string } | null;
-      if (!response.ok || !body?.ok) {
-        setError(body?.error ?? `The server answered ${response.status}. Try again.`);
-        return;
-      }
-      onKicked(user);
+      if (!response.ok || !body?.ok) failure = body?.error ?? `The server answered ${response.status}. Try again.`;
     } catch {
-      setError("Could not reach the server. Check your connection and try again.");
-    } finally {
-      setKicking(false);
+      failure = "Could not reach the server. Check your connection and try again.";
+    }
+    setKicking(false);
+    if (failure === null) {
+      onKicked(user);
+    } else {
+      setError(failure);
+      onKickFailed(user);
     }
   }
 

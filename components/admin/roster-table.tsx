@@ -54,6 +54,8 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
   const [fetchError, setFetchError] = useState<string | null>(null);
   const [messageTarget, setMessageTarget] = useState<RosterEntry | null>(null);
   const [kickTarget, setKickTarget] = useState<RosterEntry | null>(null);
+  // Rows hidden while their kick request runs, so the row goes away the moment the admin confirms.
+  const [kickPendingIds, setKickPendingIds] = useState<ReadonlySet<string>>(() => new Set());
 
   // Only the newest request may write state: an older response finishing last would otherwise
   // bring back a row that was just kicked.
@@ -138,16 +140,28 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
     );
   }
 
+  function setKickPending(userId: string, pending: boolean) {
+    setKickPendingIds((ids) => {
+      const next = new Set(ids);
+      if (pending) next.add(userId);
+      else next.delete(userId);
+      return next;
+    });
+  }
+
   function handleKicked(user: RosterEntry) {
     setKickTarget(null);
-    // Drop the row at once; the refetch (and the roster-changed event) confirm it.
+    // A roster response already in flight may predate the kick: discard it, then refetch.
+    requestSeq.current += 1;
     setUsers((list) => list.filter((entry) => entry.userId !== user.userId));
+    setKickPending(user.userId, false);
     toast({ title: `${user.name} was disconnected`, variant: "success" });
     scheduleRefetch();
   }
 
   const live = liveBadge[liveState];
-  const count = users.length;
+  const visibleUsers = kickPendingIds.size ? users.filter((user) => !kickPendingIds.has(user.userId)) : users;
+  const count = visibleUsers.length;
   return (
     <section aria-labelledby="roster-heading" className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -198,7 +212,7 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
               </TableCell>
             </TableRow>
           ) : (
-            users.map((user) => (
+            visibleUsers.map((user) => (
               <TableRow key={user.userId} data-testid="roster-row" data-user-email={user.email} data-user-id={user.userId}>
                 <TableCell className="font-medium">
                   {user.name}
@@ -235,7 +249,13 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
       </Table>
 
       <SendMessageDialog user={messageTarget} onClose={() => setMessageTarget(null)} onSent={handleSent} />
-      <KickDialog user={kickTarget} onClose={() => setKickTarget(null)} onKicked={handleKicked} />
+      <KickDialog
+        user={kickTarget}
+        onClose={() => setKickTarget(null)}
+        onKickStart={(user) => setKickPending(user.userId, true)}
+        onKickFailed={(user) => setKickPending(user.userId, false)}
+        onKicked={handleKicked}
+      />
     </section>
   );
 }

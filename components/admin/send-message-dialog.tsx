@@ -84,7 +84,11 @@ function SendMessageForm({ user, onCancel, onSent }: { user: RosterEntry; onCanc
           name="message"
           rows={5}
           value={message}
-          onChange={(event) => setMessage(event.target.value)}
+          onChange={(event) => {
+            setMessage(event.target.value);
+            // An error about the previous text would be misleading once it changed.
+            if (error) setError(null);
+          }}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${errorId} ${counterId}` : counterId}
           autoFocus

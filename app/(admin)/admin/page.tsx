@@ -24,7 +24,8 @@ export default async function AdminPage() {
   const { users, renderedAt } = await loadRoster();
 
   return (
-    <main className="mx-auto flex w-full max-w-6xl flex-col gap-6 px-4 py-8">
+    // A <div>: the root layout already provides the page's one <main> landmark.
+    <div className="flex flex-col gap-6">
       <header className="flex flex-col gap-1">
         <h1 className="text-2xl font-semibold tracking-tight">Admin console</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -32,6 +33,6 @@ export default async function AdminPage() {
         </p>
       </header>
       <RosterTable initialUsers={users} renderedAt={renderedAt} />
-    </main>
+    </div>
   );
 }
