@@ -17,6 +17,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Pusher User Auth", template: "%s · Pusher User Auth" },
   description: "Reference app for Pusher Channels user authentication.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
