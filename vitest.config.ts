@@ -13,6 +13,8 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     exclude: ["tests/e2e/**", "node_modules/**"],
     environment: "node",
+    // One throwaway PostgreSQL cluster for the whole run (when PostgreSQL is installed); see the file.
+    globalSetup: ["tests/support/postgres.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // SQLite files and ports are per-test, so files can run in parallel on the 2 cores.

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 
-export const DEFAULT_DATABASE_URL = "file:./data/dev.db";
+import { DEFAULT_DATABASE_URL } from "../db/config";
+
 export const DEFAULT_EMBEDDED_PUSHER_PORT = 6001;
 /** Zero-config credentials for the embedded realtime server; never valid anywhere else. */
 export const EMBEDDED_DEMO_CREDENTIALS = { appId: "app-id", key: "app-key", secret: "app-secret" } as const;

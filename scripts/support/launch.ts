@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 
 import { parseEnv, type AppEnv } from "../../lib/config/env-schema";
 import { createDatabaseClient } from "../../lib/db/create-client";
+import { redactUrl } from "../../lib/db/config";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { seedDemoAccounts } from "../../lib/db/seed";
 import { createServer, type RealtimeServer } from "../../lib/realtime-server";
@@ -47,7 +48,7 @@ export interface LaunchOptions {
 
 export async function launch({ mode }: LaunchOptions): Promise<void> {
   loadDotEnv();
-  process.env.NODE_ENV ??= mode;
+  (process.env as Record<string, string | undefined>).NODE_ENV ??= mode;
   if (mode === "development") ensureDevelopmentSecret();
 
   let env: AppEnv;
@@ -66,7 +67,7 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
   const appHost = process.env.APP_BIND_HOST ?? "127.0.0.1";
 
   const startedAt = Date.now();
-  const applied = await migrateDatabase(env.databaseUrl);
+  const { applied } = await migrateDatabase(env.databaseUrl);
   log(`database ${redactUrl(env.databaseUrl)}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
 
   const seedDemo = process.env.SEED_DEMO_ACCOUNTS ? process.env.SEED_DEMO_ACCOUNTS === "true" : mode === "development";
@@ -114,8 +115,4 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
     await stop("SIGTERM");
     process.exit(code ?? (signal ? 0 : 1));
   });
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]+@/, "//$1:***@");
 }
