@@ -30,10 +30,10 @@ export interface SeedResult {
  */
 export async function seedDemoAccounts(db: DatabaseClient, { password }: { password: string }): Promise<SeedResult> {
   if ((await db.user.count()) > 0) return { created: false, accounts: [] };
-  // One hash for all three: bcrypt salts are per hash, but these accounts share a password anyway.
-  const passwordHash = await hashPassword(password);
+  // A hash (and so a salt) per account, as real sign-ups get: code copied from here stays correct.
+  const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(password)));
   try {
-    await db.$transaction(DEMO_ACCOUNTS.map((account) => db.user.create({ data: { ...account, passwordHash } })));
+    await db.$transaction(DEMO_ACCOUNTS.map((account, i) => db.user.create({ data: { ...account, passwordHash: hashes[i]! } })));
   } catch (error) {
     // Another process (the realtime server, a second dev server) seeded at the same moment.
     // (Checked by code, not instanceof, to keep this module free of the Prisma runtime: the login
