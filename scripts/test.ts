@@ -1,5 +1,6 @@
 /**
  * `npm test`: the whole suite, the same on a laptop and in CI.
+ *   0. ESLint and the TypeScript compiler over the whole project.
  *   1. Vitest: unit and integration tests (real SQLite/PostgreSQL, real realtime server, official SDKs).
  *   2. A production build of the app, then Playwright end-to-end tests in Chromium against it.
  * Arguments after `--` go to Vitest, e.g. `npm test -- tests/realtime`; `--skip-e2e` skips step 2.
@@ -22,9 +23,15 @@ function run(label: string, command: string[], env: NodeJS.ProcessEnv = process.
 const bin = (pkg: string, path: string) => join("node_modules", pkg, path);
 const results: Array<[string, number]> = [];
 
+const wholeSuite = vitestArgs.length === 0;
+if (wholeSuite) {
+  results.push(["lint (eslint)", run("eslint", [bin("eslint", "bin/eslint.js"), "."])]);
+  results.push(["types (tsc)", run("tsc", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."])]);
+}
+
 results.push(["unit + integration (vitest)", run("vitest", [bin("vitest", "vitest.mjs"), "run", ...vitestArgs])]);
 
-if (!skipE2e && vitestArgs.length === 0) {
+if (!skipE2e && wholeSuite) {
   // The build must not depend on a developer's .env; a throwaway secret is enough to compile.
   const buildEnv = { ...process.env, NODE_ENV: "production" as const, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "build-only-secret-build-only-secret-0000" };
   const buildStatus = run("next build", [bin("next", "dist/bin/next"), "build"], buildEnv);
