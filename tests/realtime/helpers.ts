@@ -3,7 +3,7 @@
  * SDK and `pusher-js` clients, a raw `ws` client for exact frames and malformed input, and a
  * webhook receiver. Everything created here is tracked and torn down by `cleanup()`.
  */
-import { createServer as createHttpServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer as createHttpServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import PusherServer from "pusher";
 import Pusher, { type Options as PusherJsOptions } from "pusher-js";
@@ -246,11 +246,16 @@ export class RawClient {
     let listener: (() => void) | undefined;
     return withTimeout(
       new Promise<Frame>((resolve) => {
-        listener = () => {
+        // Removed synchronously: frames arriving in the same chunk must not be consumed by a
+        // waiter that has already been satisfied.
+        const onFrame = () => {
           const frame = take();
-          if (frame) resolve(frame);
+          if (!frame) return;
+          this.listeners.delete(onFrame);
+          resolve(frame);
         };
-        this.listeners.add(listener);
+        listener = onFrame;
+        this.listeners.add(onFrame);
       }),
       timeoutMs,
       "frame",
@@ -288,21 +293,13 @@ export class WebhookReceiver {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
-    const server = createHttpServer((request, response) => {
+    const server = createHttpServer();
+    const receiver = new WebhookReceiver(server);
+    server.on("request", (request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        const rawBody = Buffer.concat(chunks).toString("utf8");
-        const status = receiver?.statuses.shift() ?? 200;
-        if (status >= 200 && status < 300) {
-          receiver?.requests.push({ headers: request.headers, rawBody, body: JSON.parse(rawBody) as ReceivedWebhook["body"] });
-          for (const listener of receiver?.listeners ?? []) listener();
-        }
-        response.writeHead(status).end();
-      });
+      request.on("end", () => receiver.record(request.headers, Buffer.concat(chunks).toString("utf8"), response));
     });
-    receiver = new WebhookReceiver(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     cleanups.push(
       () =>
@@ -312,6 +309,15 @@ export class WebhookReceiver {
         }),
     );
     return receiver;
+  }
+
+  private record(headers: IncomingHttpHeaders, rawBody: string, response: ServerResponse): void {
+    const status = this.statuses.shift() ?? 200;
+    if (status >= 200 && status < 300) {
+      this.requests.push({ headers, rawBody, body: JSON.parse(rawBody) as ReceivedWebhook["body"] });
+      for (const listener of this.listeners) listener();
+    }
+    response.writeHead(status).end();
   }
 
   get url(): string {
