@@ -94,6 +94,18 @@ describe("authorization", () => {
   });
 });
 
+describe("route files", () => {
+  it("pass the dynamic userId through to the handlers", async () => {
+    const kickRoute = await import("@/app/api/admin/users/[userId]/kick/route");
+    const messagesRoute = await import("@/app/api/admin/users/[userId]/messages/route");
+    const rosterRoute = await import("@/app/api/admin/roster/route");
+    const params = Promise.resolve({ userId: "no-such-user" });
+    expect((await kickRoute.POST(request("/api/admin/users/no-such-user/kick", { method: "POST", cookie: adminCookie }), { params })).status).toBe(404);
+    expect((await messagesRoute.POST(request("/api/admin/users/no-such-user/messages", { cookie: adminCookie, json: { message: "hi" } }), { params })).status).toBe(404);
+    expect((await rosterRoute.GET(request("/api/admin/roster", { cookie: adminCookie }))).status).toBe(200);
+  });
+});
+
 describe("GET /api/admin/roster", () => {
   it("lists signed-in users for an admin", async () => {
     const client = await connect(alice.id);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { connectSignedInClient, createUser, startHarness, waitFor, type Harness, type SignedInClient } from "./harness";
 
@@ -23,6 +23,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  vi.restoreAllMocks();
   for (const client of clients.splice(0)) client.disconnect();
   await harness.db.realtimeConnection.deleteMany();
   await harness.db.user.deleteMany();
@@ -51,6 +52,16 @@ describe("recordSignIn + getRoster", () => {
     expect((await roster.getRoster(now)).map((entry) => entry.email)).toEqual([alice.email]);
     // The webhook never came: past the grace window the row no longer counts.
     expect(await roster.getRoster(new Date(now.getTime() + GRACE + 1_000))).toEqual([]);
+  });
+
+  it("still records the sign-in when notifying admins fails (best-effort)", async () => {
+    const { pusherServer } = await import("@/lib/pusher/server");
+    vi.spyOn(pusherServer, "trigger").mockRejectedValue(new Error("realtime down"));
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const alice = await createUser(harness, { name: "Alice" });
+    await expect(recordSignIn({ userId: alice.id, socketId: "8.8" })).resolves.toBeUndefined();
+    expect(await harness.db.realtimeConnection.count()).toBe(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("could not notify admins"), expect.stringContaining("realtime down"));
   });
 
   it("upserts by socket id and keeps a confirmed row confirmed on re-sign-in", async () => {
@@ -169,6 +180,21 @@ describe("reconcileRoster (real HTTP API of the embedded server)", () => {
 
     // Idempotent.
     expect(await reconcile.reconcileRoster()).toEqual({ occupiedChannels: 2, removed: 0, confirmed: 0 });
+  });
+
+  it("deletes nothing when the HTTP API can't be asked", async () => {
+    const { pusherServer } = await import("@/lib/pusher/server");
+    const alice = await createUser(harness, { name: "Alice" });
+    const old = new Date(Date.now() - GRACE - 5_000);
+    await harness.db.realtimeConnection.create({ data: { socketId: "901.1", userId: alice.id, signedInAt: old, confirmedAt: old } });
+    vi.spyOn(pusherServer, "get").mockRejectedValue(new Error("ECONNREFUSED"));
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+
+    await expect(reconcile.reconcileRoster()).rejects.toThrow("ECONNREFUSED");
+    reconcile.resetReconcileThrottle();
+    expect(await reconcile.maybeReconcileRoster()).toBeNull();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("reconciliation skipped"), expect.stringContaining("ECONNREFUSED"));
+    expect(await harness.db.realtimeConnection.count()).toBe(1);
   });
 
   it("maybeReconcileRoster runs at most once per interval", async () => {
