@@ -4,6 +4,9 @@ import { db } from "@/lib/db/client";
 import { CONNECTION_CHANNEL_PREFIX, socketIdFromConnectionChannel } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { CONNECTION_GRACE_MS, RECONCILE_INTERVAL_MS } from "@/lib/roster/constants";
+
+/** How long a roster request waits for a reconciliation it triggered. */
+const RECONCILE_MAX_WAIT_MS = 2_000;
 import { describeError, notifyRosterChanged } from "@/lib/roster/notify";
 
 /*
@@ -89,19 +92,31 @@ const throttle: ReconcileThrottle = (globalForReconcile.rosterReconcile ??= { la
  *
  * Never throws: a failed reconciliation is logged and the roster is served from the database as is.
  */
-export async function maybeReconcileRoster(now: Date = new Date()): Promise<ReconcileResult | null> {
-  if (throttle.running) return throttle.running;
-  if (now.getTime() - throttle.lastStartedAt < RECONCILE_INTERVAL_MS) return null;
-  throttle.lastStartedAt = now.getTime();
-  throttle.running = reconcileRoster(now)
-    .catch((error: unknown) => {
-      console.warn("[roster] reconciliation skipped:", describeError(error));
-      return null;
-    })
-    .finally(() => {
-      throttle.running = null;
-    });
-  return throttle.running;
+export async function maybeReconcileRoster(now: Date = new Date(), { maxWaitMs = RECONCILE_MAX_WAIT_MS } = {}): Promise<ReconcileResult | null> {
+  if (!throttle.running) {
+    if (now.getTime() - throttle.lastStartedAt < RECONCILE_INTERVAL_MS) return null;
+    throttle.lastStartedAt = now.getTime();
+    throttle.running = reconcileRoster(now)
+      .catch((error: unknown) => {
+        console.warn("[roster] reconciliation skipped:", describeError(error));
+        return null;
+      })
+      .finally(() => {
+        throttle.running = null;
+      });
+  }
+  // The SDK has no request timeout by default: a slow HTTP API must not hold the admin page or
+  // the roster API hostage. Past the wait, reconciliation finishes in the background and its
+  // roster-changed event refreshes the consoles.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), maxWaitMs);
+  });
+  try {
+    return await Promise.race([throttle.running, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Test hook: forget when reconciliation last ran. */

@@ -197,6 +197,18 @@ describe("reconcileRoster (real HTTP API of the embedded server)", () => {
     expect(await harness.db.realtimeConnection.count()).toBe(1);
   });
 
+  it("does not hold a roster request hostage to a slow HTTP API", async () => {
+    const { pusherServer } = await import("@/lib/pusher/server");
+    let fail: (error: Error) => void = () => {};
+    vi.spyOn(pusherServer, "get").mockReturnValue(new Promise((_, reject) => (fail = reject)));
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    reconcile.resetReconcileThrottle();
+    const started = Date.now();
+    expect(await reconcile.maybeReconcileRoster(new Date(), { maxWaitMs: 100 })).toBeNull();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    fail(new Error("too slow"));
+  });
+
   it("maybeReconcileRoster runs at most once per interval", async () => {
     reconcile.resetReconcileThrottle();
     const now = new Date();
