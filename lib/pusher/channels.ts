@@ -23,9 +23,15 @@ export const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
 /** Events on ADMIN_CHANNEL. */
 export const AdminEvents = {
   rosterChanged: "roster-changed",
+  /** A stored message changed state (sent / delivered / read). Payload: MessageStatusPayload. */
+  messageStatus: "message-status",
+  /** One line of the live inspector. Payload: Activity (lib/inspector). */
+  activity: "activity",
 } as const;
 
 /** Events sent to a user with sendToUser (received through pusher.user.bind). */
 export const UserEvents = {
   message: "message",
+  /** Sent just before an admin terminates the user's connections, so the tab can say why. */
+  accountRevoked: "account-revoked",
 } as const;
