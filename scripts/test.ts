@@ -10,6 +10,8 @@ import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
+import { findPostgresBinDir } from "../tests/support/postgres";
+
 const args = process.argv.slice(2);
 const skipE2e = args.includes("--skip-e2e") || process.env.SKIP_E2E === "true";
 const vitestArgs = args.filter((a) => a !== "--skip-e2e");
@@ -29,7 +31,20 @@ if (wholeSuite) {
   results.push(["types (tsc)", run("tsc", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."])]);
 }
 
-results.push(["unit + integration (vitest)", run("vitest", [bin("vitest", "vitest.mjs"), "run", ...vitestArgs])]);
+const vitest = [bin("vitest", "vitest.mjs"), "run"];
+results.push(["unit + integration on SQLite (vitest)", run("vitest", [...vitest, ...vitestArgs])]);
+
+// The same integration suites again on PostgreSQL (tests/db covers both providers itself, and the
+// realtime server has no database), whenever PostgreSQL is installed — CI always installs it.
+if (wholeSuite) {
+  if (findPostgresBinDir() || process.env.TEST_POSTGRES_URL || process.env.REQUIRE_POSTGRES === "1") {
+    const pgEnv = { ...process.env, TEST_DATABASE_PROVIDER: "postgresql" };
+    const pgArgs = [...vitest, "--exclude", "tests/db/**", "--exclude", "tests/realtime/**"];
+    results.push(["integration on PostgreSQL (vitest)", run("vitest (PostgreSQL)", pgArgs, pgEnv)]);
+  } else {
+    console.warn("\n[test] PostgreSQL is not installed: skipping the PostgreSQL pass (apt-get install -y postgresql).");
+  }
+}
 
 if (!skipE2e && wholeSuite) {
   // The build must not depend on a developer's .env; a throwaway secret is enough to compile.

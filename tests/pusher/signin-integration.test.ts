@@ -130,7 +130,10 @@ describe("pusher.signin() through the app's endpoints", () => {
     const second = client.getState().socketId!;
 
     await waitFor(() => client.pusher.channel(`private-connection-${second}`)?.subscribed, { message: "new connection channel" });
-    expect(client.pusher.channel(`private-connection-${first}`)).toBeUndefined();
+    // The old channel is dropped; pusher-js may keep a cancelled, never-resubscribed object for it
+    // when its subscription was still pending at the disconnect.
+    const old = client.pusher.channel(`private-connection-${first}`);
+    expect(old === undefined || (!old.subscribed && old.subscriptionCancelled)).toBe(true);
     const rows = await harness.db.realtimeConnection.findMany({ where: { userId: bob.id }, orderBy: { signedInAt: "asc" } });
     expect(rows.map((row) => row.socketId)).toEqual([first, second]);
   });

@@ -11,7 +11,11 @@
  *            { seed: { password } }    … with that password
  *            { migrate: false }        an empty database (for migration tests)
  *
- * PostgreSQL (see tests/support/postgres.ts for where the server comes from):
+ * TEST_DATABASE_PROVIDER=postgresql makes createTestDatabase() hand out PostgreSQL databases
+ * instead, so every integration suite runs unchanged against PostgreSQL (`npm test` does a second
+ * pass that way when PostgreSQL is installed).
+ *
+ * PostgreSQL explicitly (see tests/support/postgres.ts for where the server comes from):
  *
  *   describe.skipIf(postgresSkipReason())("…", () => {
  *     let server: PostgresServer;
@@ -31,7 +35,7 @@ import type { DatabaseProvider } from "@/lib/db/config";
 import { createDatabaseClient, type DatabaseClient } from "@/lib/db/create-client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { DEFAULT_DEMO_PASSWORD, seedDemoAccounts } from "@/lib/db/seed";
-import type { PostgresServer } from "./postgres";
+import { postgresSkipReason, startPostgresServer, type PostgresServer } from "./postgres";
 
 export { postgresSkipReason, startPostgresServer, type PostgresServer } from "./postgres";
 
@@ -59,7 +63,25 @@ async function prepare(url: string, options: TestDatabaseOptions): Promise<Datab
   return db;
 }
 
+/** The provider integration suites run against: SQLite unless TEST_DATABASE_PROVIDER says otherwise. */
+export function testDatabaseProvider(): DatabaseProvider {
+  const requested = process.env.TEST_DATABASE_PROVIDER ?? "sqlite";
+  if (requested !== "sqlite" && requested !== "postgresql") {
+    throw new Error(`TEST_DATABASE_PROVIDER must be "sqlite" or "postgresql", got "${requested}"`);
+  }
+  return requested;
+}
+
+let sharedPostgres: Promise<PostgresServer> | undefined;
+
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  if (testDatabaseProvider() === "postgresql") {
+    const skip = postgresSkipReason();
+    if (skip) throw new Error(`TEST_DATABASE_PROVIDER=postgresql but ${skip}`);
+    // One server per test process; with the Vitest globalSetup it is the run's shared cluster.
+    sharedPostgres ??= startPostgresServer();
+    return createPostgresTestDatabase(await sharedPostgres, options);
+  }
   const directory = mkdtempSync(path.join(tmpdir(), "test-db-"));
   const url = `file:${path.join(directory, "test.db")}`;
   try {
