@@ -288,6 +288,9 @@ export interface ReceivedWebhook {
 export class WebhookReceiver {
   readonly requests: ReceivedWebhook[] = [];
   private readonly statuses: number[] = [];
+  /** While true every request is answered with 500. */
+  failing = false;
+  failedAttempts = 0;
   private readonly listeners = new Set<() => void>();
 
   private constructor(private readonly server: Server) {}
@@ -312,7 +315,8 @@ export class WebhookReceiver {
   }
 
   private record(headers: IncomingHttpHeaders, rawBody: string, response: ServerResponse): void {
-    const status = this.statuses.shift() ?? 200;
+    const status = this.failing ? 500 : (this.statuses.shift() ?? 200);
+    if (status >= 300) this.failedAttempts += 1;
     if (status >= 200 && status < 300) {
       this.requests.push({ headers, rawBody, body: JSON.parse(rawBody) as ReceivedWebhook["body"] });
       for (const listener of this.listeners) listener();

@@ -1,0 +1,145 @@
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, createClient, isEvent, pause, RawClient, sdkFor, signedIn, startServer, subscribed, WebhookReceiver } from "./helpers";
+
+afterEach(cleanup);
+
+describe("webhooks", () => {
+  it("posts signed batches that the official SDK validates", async () => {
+    const receiver = await WebhookReceiver.start();
+    const { port, sdk } = await startServer({ webhooks: [{ url: receiver.url }] });
+    await subscribed(createClient(port), "news");
+    const occupied = await receiver.waitForEvent((event) => event.name === "channel_occupied");
+    expect(occupied).toEqual({ name: "channel_occupied", channel: "news" });
+
+    const [request] = receiver.requests;
+    if (!request) throw new Error("no webhook request");
+    expect(request.headers["content-type"]).toBe("application/json");
+    expect(request.headers["x-pusher-key"]).toBe("test-key");
+    expect(request.headers["x-pusher-signature"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(typeof request.body.time_ms).toBe("number");
+    const webhook = sdk.webhook({ headers: request.headers as Record<string, string>, rawBody: request.rawBody });
+    expect(webhook.isValid()).toBe(true);
+    expect(webhook.getEvents()).toEqual([{ name: "channel_occupied", channel: "news" }]);
+
+    const forged = sdkFor(port, { secret: "someone-else" }).webhook({ headers: request.headers as Record<string, string>, rawBody: request.rawBody });
+    expect(forged.isValid()).toBe(false);
+  });
+
+  it("reports presence membership per user, client events and vacated channels promptly", async () => {
+    const receiver = await WebhookReceiver.start();
+    const { port } = await startServer({ webhooks: [{ url: receiver.url }] });
+    const started = Date.now();
+    const alice = createClient(port, { presence: { user_id: "alice" } });
+    const aliceTab = createClient(port, { presence: { user_id: "alice" } });
+    const bob = createClient(port, { presence: { user_id: "bob" } });
+    const { channel: aliceRoom } = await subscribed(alice, "presence-room");
+    await subscribed(aliceTab, "presence-room");
+    await subscribed(bob, "presence-room");
+    await receiver.waitForEvent((event) => event.name === "member_added" && event.user_id === "bob");
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(receiver.events().filter((event) => event.name === "member_added")).toEqual([
+      { name: "member_added", channel: "presence-room", user_id: "alice" },
+      { name: "member_added", channel: "presence-room", user_id: "bob" },
+    ]);
+
+    aliceRoom.trigger("client-hello", { text: "hi" });
+    const clientEvent = await receiver.waitForEvent((event) => event.name === "client_event");
+    expect(clientEvent).toEqual({
+      name: "client_event",
+      channel: "presence-room",
+      event: "client-hello",
+      data: JSON.stringify({ text: "hi" }),
+      socket_id: alice.connection.socket_id,
+      user_id: "alice",
+    });
+
+    alice.disconnect();
+    bob.disconnect();
+    await receiver.waitForEvent((event) => event.name === "member_removed" && event.user_id === "bob");
+    await pause(100);
+    expect(receiver.events().filter((event) => event.name === "member_removed")).toEqual([
+      { name: "member_removed", channel: "presence-room", user_id: "bob" },
+    ]);
+    aliceTab.disconnect();
+    await receiver.waitForEvent((event) => event.name === "channel_vacated");
+    const names = receiver.events().map((event) => event.name);
+    expect(names.indexOf("member_removed", names.lastIndexOf("member_added"))).toBeLessThan(names.indexOf("channel_vacated"));
+    expect(receiver.events().filter((event) => event.name === "member_removed").map((event) => event.user_id)).toEqual(["bob", "alice"]);
+  });
+
+  it("batches events of the same moment into one request", async () => {
+    const receiver = await WebhookReceiver.start();
+    const { port } = await startServer({ webhooks: [{ url: receiver.url }], webhookBatchWindowMs: 50 });
+    const { client } = await RawClient.established(port);
+    for (const channel of ["b1", "b2", "b3"]) client.send({ event: "pusher:subscribe", data: { channel } });
+    await receiver.waitForEvent((event) => event.channel === "b3");
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]?.body.events.map((event) => event.channel)).toEqual(["b1", "b2", "b3"]);
+  });
+
+  it("does not report #server-to-user channels", async () => {
+    const receiver = await WebhookReceiver.start();
+    const { port } = await startServer({ webhooks: [{ url: receiver.url }] });
+    const client = createClient(port, { user: { id: "quiet" } });
+    await signedIn(client);
+    // The public channel's webhook is the marker that everything before it was delivered.
+    await subscribed(client, "marker");
+    await receiver.waitForEvent((event) => event.channel === "marker");
+    client.disconnect();
+    const another = createClient(port);
+    await subscribed(another, "marker-2");
+    await receiver.waitForEvent((event) => event.channel === "marker-2");
+    expect(receiver.events().filter((event) => String(event.channel).startsWith("#"))).toEqual([]);
+  });
+
+  it("retries failed deliveries with backoff", async () => {
+    const receiver = await WebhookReceiver.start();
+    receiver.respondWith(500, 503);
+    const { port } = await startServer({ webhooks: [{ url: receiver.url }], webhookRetry: { initialDelayMs: 50, maxDelayMs: 200, maxDurationMs: 5_000 } });
+    await subscribed(createClient(port), "flaky");
+    expect(await receiver.waitForEvent((event) => event.channel === "flaky")).toEqual({ name: "channel_occupied", channel: "flaky" });
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it("gives up after the retry window and keeps serving sockets", async () => {
+    const receiver = await WebhookReceiver.start();
+    receiver.failing = true;
+    const { port, sdk } = await startServer({ webhooks: [{ url: receiver.url }], webhookRetry: { initialDelayMs: 20, maxDelayMs: 40, maxDurationMs: 100 } });
+    await subscribed(createClient(port), "doomed");
+    await pause(300);
+    const attempts = receiver.failedAttempts;
+    expect(attempts).toBeGreaterThan(1);
+    expect(attempts).toBeLessThan(10);
+    await pause(150);
+    expect(receiver.failedAttempts).toBe(attempts);
+    receiver.failing = false;
+    await subscribed(createClient(port), "later");
+    await receiver.waitForEvent((event) => event.channel === "later");
+    expect(receiver.events().some((event) => event.channel === "doomed")).toBe(false);
+    expect((await sdk.trigger("later", "e", {})).status).toBe(200);
+  });
+
+  it("never blocks sockets on a hanging receiver, and close() does not wait for it", async () => {
+    const hanging = createHttpServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`;
+      const { port, server, sdk } = await startServer({ webhooks: [{ url }] });
+      const { client } = await RawClient.established(port);
+      client.send({ event: "pusher:subscribe", data: { channel: "slow-hook" } });
+      await client.next(isEvent("pusher_internal:subscription_succeeded"));
+      await sdk.trigger("slow-hook", "still-fast", {});
+      await client.next(isEvent("still-fast"));
+      const closing = Date.now();
+      await server.close();
+      expect(Date.now() - closing).toBeLessThan(3_000);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
+    }
+  });
+});
