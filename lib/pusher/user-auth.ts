@@ -1,6 +1,8 @@
 import "server-only";
 
 import { authenticateRequest, describeRejection } from "@/lib/auth/session";
+import { listContacts } from "@/lib/contacts/contacts";
+import { publishActivity } from "@/lib/inspector/publish";
 import { pusherServer } from "@/lib/pusher/server";
 import { recordSignIn } from "@/lib/roster/record-sign-in";
 import { firstIssue, readFormFields, userAuthBodySchema } from "@/lib/validation/pusher";
@@ -21,18 +23,37 @@ export function jsonResponse(status: number, body: unknown): Response {
  */
 export async function handleUserAuth(request: Request): Promise<Response> {
   const session = await authenticateRequest(request);
-  if (!session.ok) return jsonResponse(session.reason === "banned" ? 403 : 401, { error: describeRejection(session) });
+  if (!session.ok) {
+    const status = session.reason === "banned" ? 403 : 401;
+    return refuse(status, describeRejection(session), null, session.reason);
+  }
 
   const body = userAuthBodySchema.safeParse(await readFormFields(request));
-  if (!body.success) return jsonResponse(400, { error: firstIssue(body.error) });
+  if (!body.success) return refuse(400, firstIssue(body.error), session.user.id, "bad-request");
 
   const { user } = session;
   const socketId = body.data.socket_id;
-  const auth = pusherServer.authenticateUser(socketId, { id: user.id, user_info: { name: user.name, email: user.email } });
 
   // Recorded before answering so the roster row exists by the time the browser, right after
   // pusher:signin_success, asks /pusher/auth for its connection channel (which checks this row).
-  await recordSignIn({ userId: user.id, socketId, userAgent: request.headers.get("user-agent") });
+  // The contacts query runs alongside it, so the watchlist does not lengthen the answer.
+  const [contacts] = await Promise.all([
+    listContacts(user.id),
+    recordSignIn({ userId: user.id, socketId, userAgent: request.headers.get("user-agent") }),
+  ]);
+  const watchlist = contacts.map((contact) => contact.id);
+  const auth = pusherServer.authenticateUser(socketId, { id: user.id, user_info: { name: user.name, email: user.email }, watchlist });
 
+  void publishActivity({
+    kind: "sign-in",
+    userId: user.id,
+    summary: `${user.name} signed in socket ${socketId}`,
+    detail: { socketId, email: user.email, watching: watchlist.length },
+  });
   return jsonResponse(200, auth);
+}
+
+function refuse(status: 400 | 401 | 403, error: string, userId: string | null, reason: string): Response {
+  void publishActivity({ kind: "sign-in-refused", userId, summary: `Sign-in refused (${status}): ${error}`, detail: { status, reason } });
+  return jsonResponse(status, { error });
 }

@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { publishActivity } from "@/lib/inspector/publish";
 import { socketIdFromConnectionChannel } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { notifyRosterChanged } from "@/lib/roster/notify";
@@ -71,14 +72,22 @@ function parseEvents(data: unknown): WebhookEvent[] | null {
   return parsed;
 }
 
+interface RosterChange {
+  userId: string;
+  /** For the inspector line; read in the same query as the row. */
+  userName: string;
+  socketId: string;
+  reason: "connection-confirmed" | "connection-closed";
+}
+
 /** Applies one event; returns the affected user when the roster changed. */
-async function applyEvent(event: WebhookEvent, now: Date): Promise<{ userId: string; reason: "connection-confirmed" | "connection-closed" } | null> {
+async function applyEvent(event: WebhookEvent, now: Date): Promise<RosterChange | null> {
   // Other channels (the admin channel, #server-to-user-*, anything else) don't concern the roster.
   const socketId = event.channel ? socketIdFromConnectionChannel(event.channel) : null;
   if (!socketId) return null;
 
   if (event.name === "channel_occupied") {
-    const row = await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, confirmedAt: true } });
+    const row = await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, confirmedAt: true, user: { select: { name: true } } } });
     if (!row) return null;
     // updateMany, not update: the row may be deleted by a concurrent vacated/kick in between.
     const { count } = await db.realtimeConnection.updateMany({
@@ -86,14 +95,14 @@ async function applyEvent(event: WebhookEvent, now: Date): Promise<{ userId: str
       data: { confirmedAt: row.confirmedAt ?? now, lastActivityAt: now },
     });
     // A duplicate only refreshes activity; admins only need to refetch on the first confirmation.
-    return count > 0 && !row.confirmedAt ? { userId: row.userId, reason: "connection-confirmed" } : null;
+    return count > 0 && !row.confirmedAt ? { userId: row.userId, userName: row.user.name, socketId, reason: "connection-confirmed" } : null;
   }
 
   if (event.name === "channel_vacated") {
-    const row = await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true } });
+    const row = await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, user: { select: { name: true } } } });
     if (!row) return null;
     const { count } = await db.realtimeConnection.deleteMany({ where: { socketId } });
-    return count > 0 ? { userId: row.userId, reason: "connection-closed" } : null;
+    return count > 0 ? { userId: row.userId, userName: row.user.name, socketId, reason: "connection-closed" } : null;
   }
 
   return null;
@@ -107,24 +116,28 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
   // The SDK throws (rather than answering false) when the signature header is missing.
   if (!headers["x-pusher-signature"] || !headers["x-pusher-key"]) {
     const { status, error } = rejectionReason(headers, rawBody);
-    return json({ ok: false, error }, status);
+    return rejected(status, error, "rejected", rawBody);
   }
   const webhook = pusherServer.webhook({ headers, rawBody });
   if (!webhook.isValid()) {
     const { status, error } = rejectionReason(headers, rawBody);
-    return json({ ok: false, error }, status);
+    return rejected(status, error, status === 400 ? "valid" : "rejected", rawBody);
   }
 
   const events = parseEvents(webhook.getData());
-  if (!events) return json({ ok: false, error: 'Body must be {"time_ms": number, "events": [{"name": string, ...}]}' }, 400);
+  if (!events) return rejected(400, 'Body must be {"time_ms": number, "events": [{"name": string, ...}]}', "valid", rawBody);
+  publishWebhookAccepted(events);
 
   const now = new Date();
-  const changes: { userId: string; reason: "connection-confirmed" | "connection-closed" }[] = [];
+  const changes: RosterChange[] = [];
   // Sequential on purpose: Pusher orders events within one delivery, and occupied+vacated for the
   // same channel in one batch must end with the row deleted.
   for (const event of events) {
     const change = await applyEvent(event, now);
-    if (change) changes.push(change);
+    if (change) {
+      changes.push(change);
+      publishRosterChange(change);
+    }
   }
 
   if (changes.length > 0) {
@@ -134,4 +147,37 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
     await notifyRosterChanged(reason, users.size === 1 ? [...users][0]! : null);
   }
   return json({ ok: true }, 200);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Live inspector lines. Never the signature or the secret: only what was checked and the verdict.
+
+/** Enough of a batch to see what it was about without flooding the admin channel. */
+const EVENTS_IN_DETAIL = 20;
+
+function rejected(status: 400 | 401, error: string, signature: "valid" | "rejected", rawBody: string): Response {
+  void publishActivity({
+    kind: "webhook",
+    summary: `Webhook rejected (${status}): ${error}`,
+    detail: { verdict: "rejected", signature, status, reason: error, bytes: rawBody.length },
+  });
+  return json({ ok: false, error }, status);
+}
+
+function publishWebhookAccepted(events: WebhookEvent[]): void {
+  const listed = events.slice(0, EVENTS_IN_DETAIL).map((event) => (event.channel ? `${event.name} ${event.channel}` : event.name));
+  const more = events.length > listed.length ? `, +${events.length - listed.length} more` : "";
+  void publishActivity({
+    kind: "webhook",
+    summary: `Webhook accepted, signature valid: ${events.length} event${events.length === 1 ? "" : "s"} (${listed.join(", ")}${more})`,
+    detail: { verdict: "accepted", signature: "valid", events: events.slice(0, EVENTS_IN_DETAIL) },
+  });
+}
+
+function publishRosterChange({ userId, userName, socketId, reason }: RosterChange): void {
+  void publishActivity(
+    reason === "connection-confirmed"
+      ? { kind: "connection-confirmed", userId, summary: `${userName}'s connection ${socketId} confirmed (channel_occupied)`, detail: { socketId } }
+      : { kind: "disconnect", userId, summary: `${userName}'s connection ${socketId} closed (channel_vacated)`, detail: { socketId } },
+  );
 }
