@@ -14,6 +14,9 @@ export interface SignedInUser {
   readonly watchlist: readonly string[];
 }
 
+/** Buffers are sent as text frames too: fan-out encodes a frame to UTF-8 once for all sockets. */
+const TEXT_FRAME = { binary: false } as const;
+
 export class Connection {
   /** Milliseconds (Date.now()) of the last frame received from the client. */
   lastActivityAt: number;
@@ -43,13 +46,13 @@ export class Connection {
    * A client that does not read its socket would grow our memory without bound, so once its
    * unsent buffer passes the limit it is dropped instead.
    */
-  sendRaw(frame: string): void {
+  sendRaw(frame: string | Buffer): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.onOverflow(this);
       return;
     }
-    this.ws.send(frame);
+    this.ws.send(frame, TEXT_FRAME);
   }
 
   /** Server frames carry `data` as a JSON string, as pusher-js and hosted Pusher expect. */
@@ -102,6 +105,11 @@ export class Connection {
   get bufferedBytes(): number {
     return this.ws.bufferedAmount;
   }
+}
+
+/** Encodes once when a frame goes to several sockets; ws would otherwise re-encode per socket. */
+export function encodeForFanOut(frame: string, recipients: number): string | Buffer {
+  return recipients > 1 ? Buffer.from(frame, "utf8") : frame;
 }
 
 export function serializeEvent(event: string, data: unknown, channel?: string, userId?: string): string {

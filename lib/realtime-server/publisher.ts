@@ -3,7 +3,7 @@
  * the same string is written to every recipient.
  */
 import { isServerToUserChannelName } from "./channels";
-import { serializeEvent } from "./connection";
+import { encodeForFanOut, serializeEvent } from "./connection";
 import { ChannelPrefixes } from "./protocol";
 import type { Registry } from "./registry";
 
@@ -19,9 +19,10 @@ export class Publisher {
       // subscribing to its #server-to-user channel (pusher-js already listens for it).
       const sockets = this.registry.userSockets(channelName.slice(ChannelPrefixes.serverToUser.length));
       if (!sockets) return 0;
+      const payload = encodeForFanOut(frame, sockets.size);
       for (const socket of sockets) {
         if (socket.socketId === excludeSocketId) continue;
-        socket.sendRaw(frame);
+        socket.sendRaw(payload);
         recipients += 1;
       }
       return recipients;

@@ -2,7 +2,7 @@
  * User authentication (`pusher:signin`), the user index that server-to-user events and
  * terminate_connections rely on, and watchlist online/offline notifications.
  */
-import { serializeEvent, type Connection, type SignedInUser } from "./connection";
+import { encodeForFanOut, serializeEvent, type Connection, type SignedInUser } from "./connection";
 import type { RealtimeLogger } from "./logger";
 import { CloseCodes, Limits, PusherEvents, SoftErrorCodes, type ProtocolError } from "./protocol";
 import type { Registry } from "./registry";
@@ -137,7 +137,7 @@ export class UserAuthentication {
   private notifyWatchers(userId: string, change: WatchlistChange): void {
     const watchers = this.registry.watchersOf(userId);
     if (!watchers) return;
-    const frame = serializeEvent(PusherEvents.watchlistEvents, { events: [{ name: change, user_ids: [userId] }] });
+    const frame = encodeForFanOut(serializeEvent(PusherEvents.watchlistEvents, { events: [{ name: change, user_ids: [userId] }] }), watchers.size);
     for (const watcher of watchers) watcher.sendRaw(frame);
   }
 }

@@ -3,7 +3,7 @@
  * who may join, whether client events are allowed and whether it is visible to the HTTP API and
  * webhooks.
  */
-import type { Connection } from "../connection";
+import { encodeForFanOut, type Connection } from "../connection";
 
 export type ChannelKind = "public" | "private" | "presence" | "private-encrypted" | "server-to-user";
 
@@ -53,8 +53,9 @@ export abstract class Channel {
 
   /** The frame is serialised once by the caller; this only loops over sockets. */
   broadcast(frame: string, except?: Connection): void {
+    const payload = encodeForFanOut(frame, this.subscribers.size);
     for (const subscriber of this.subscribers) {
-      if (subscriber !== except) subscriber.sendRaw(frame);
+      if (subscriber !== except) subscriber.sendRaw(payload);
     }
   }
 }
