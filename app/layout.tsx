@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { RealtimeIndicator, RealtimeProvider, TerminatedBanner } from "@/components/realtime";
+import { RevocationNotice } from "@/components/realtime/revocation-notice";
 import { Badge } from "@/components/ui/badge";
 import { ToastProvider } from "@/components/ui/toast";
 import { getCurrentUser } from "@/lib/auth/session";
@@ -58,6 +59,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           ) : null}
         </div>
       </header>
+      {user ? <RevocationNotice /> : null}
       {user ? <TerminatedBanner /> : null}
       <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">{children}</main>
     </>

@@ -2,12 +2,16 @@ import "server-only";
 
 import { db } from "@/lib/db/client";
 
-export type AuditAction = "kick" | "message";
+/** Every admin action, in the order the audit page's filter lists them. */
+export const AUDIT_ACTIONS = ["message", "broadcast", "kick", "sign-out-everywhere", "ban", "unban"] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   actorId: string;
   action: AuditAction;
-  targetUserId: string;
+  /** null for actions without one user as target (a broadcast). */
+  targetUserId: string | null;
   summary: string;
   /** "ok", or "error: <what went wrong>". */
   result: string;

@@ -1,0 +1,51 @@
+import "server-only";
+
+import type { AccountRevokedPayload } from "@/lib/admin/users";
+import { db } from "@/lib/db/client";
+import { UserEvents } from "@/lib/pusher/channels";
+import { pusherServer } from "@/lib/pusher/server";
+import { describeError, notifyRosterChanged } from "@/lib/roster/notify";
+
+export type DisconnectOutcome =
+  /** `noticeError`: the account-revoked event could not be sent (the disconnect still happened). */
+  | { ok: true; closed: number; noticeError: string | null }
+  | { ok: false; error: string; noticeError: string | null };
+
+/**
+ * Closes every socket signed in as the user (terminate → close code 4009, so pusher-js does not
+ * reconnect), optionally telling their tabs why first. Shared by kick, sign-out-everywhere and ban.
+ *
+ * Revocation itself (sessionVersion, ban fields) is the caller's job and must happen before this:
+ * pusher-js signs in again only after a reconnect, but a tab that reloads right after the
+ * terminate must already find its session rejected by /pusher/user-auth.
+ */
+export async function disconnectUser(userId: string, notice?: AccountRevokedPayload): Promise<DisconnectOutcome> {
+  let noticeError: string | null = null;
+  if (notice) {
+    // Awaited so the event is published before the sockets close; a failure must not stop the
+    // terminate, which is what actually protects the account.
+    try {
+      await pusherServer.sendToUser(userId, UserEvents.accountRevoked, notice);
+    } catch (error) {
+      noticeError = describeError(error);
+    }
+  }
+
+  try {
+    await pusherServer.terminateUserConnections(userId);
+  } catch (error) {
+    return { ok: false, error: describeError(error), noticeError };
+  }
+
+  // Remove the rows now rather than waiting for channel_vacated webhooks, so the roster (and every
+  // admin console) drops the user at once; late vacated webhooks then find nothing, harmlessly.
+  const { count } = await db.realtimeConnection.deleteMany({ where: { userId } });
+  await notifyRosterChanged("kick", userId);
+  return { ok: true, closed: count, noticeError };
+}
+
+/** "2 connections closed", plus a note when the tabs could not be told why. For audit summaries. */
+export function describeDisconnect(outcome: Extract<DisconnectOutcome, { ok: true }>): string {
+  const closed = `${outcome.closed} connection${outcome.closed === 1 ? "" : "s"} closed`;
+  return outcome.noticeError ? `${closed}; the account-revoked notice was not delivered (${outcome.noticeError})` : closed;
+}

@@ -1,0 +1,71 @@
+import "server-only";
+
+import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
+import { auditError, writeAudit } from "@/lib/admin/audit";
+import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { firstIssueMessage } from "@/lib/admin/schemas";
+import { bannedMessage, banSchema } from "@/lib/admin/users";
+import { formatExactTime } from "@/lib/admin/format";
+import { db } from "@/lib/db/client";
+
+/** A reason of 500 characters plus an expiry fits many times over; refuse anything larger unread. */
+const MAX_REQUEST_BYTES = 16 * 1024;
+
+async function readJsonBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(contentType)) return { ok: false, response: jsonError(415, 'Send JSON: Content-Type must be "application/json".') };
+  const raw = await request.text();
+  if (Buffer.byteLength(raw) > MAX_REQUEST_BYTES) return { ok: false, response: jsonError(413, "Request body is too large.") };
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false, response: jsonError(400, 'Body must be JSON like { "reason": "Spamming", "expiresAt": null }.') };
+  }
+}
+
+/**
+ * POST /api/admin/users/{userId}/ban with `{ reason, expiresAt?: ISO datetime | null }`.
+ *
+ * One action does everything a ban needs: the ban fields make login and /pusher/user-auth refuse
+ * the user, the sessionVersion bump revokes their existing JWTs (even after the ban expires, so
+ * they must log in again), and the terminate closes their open sockets after telling them why.
+ */
+export async function handleBanUser(request: Request, userId: string): Promise<Response> {
+  const auth = await authorizeAdmin(request);
+  if ("response" in auth) return auth.response;
+  const { admin } = auth;
+
+  // Locking out the only admin would leave nobody able to unban.
+  if (userId === admin.id) return jsonError(400, "You can't ban yourself.");
+
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const parsed = banSchema.safeParse(body.value);
+  if (!parsed.success) {
+    return jsonError(400, firstIssueMessage(parsed.error), {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    });
+  }
+  const reason = parsed.data.reason;
+  const expiresAt = parsed.data.expiresAt ? new Date(parsed.data.expiresAt) : null;
+
+  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true } });
+  if (!target) return jsonError(404, `No user with id "${userId}".`);
+  const who = `${target.name} (${target.email})`;
+  const until = expiresAt ? `until ${formatExactTime(expiresAt.toISOString(), false)}` : "permanently";
+  const summary = `Banned ${who} ${until}: ${reason}`;
+
+  await db.user.update({
+    where: { id: target.id },
+    data: { bannedAt: new Date(), banReason: reason, banExpiresAt: expiresAt, sessionVersion: { increment: 1 } },
+  });
+
+  const outcome = await disconnectUser(target.id, { reason: "banned", message: bannedMessage(reason, expiresAt) });
+  if (!outcome.ok) {
+    await writeAudit({ actorId: admin.id, action: "ban", targetUserId: target.id, summary: `${summary}; connections not closed`, result: auditError(outcome.error) });
+    return jsonError(502, `${target.name} is banned and can't sign in, but their open connections could not be closed (${outcome.error}).`);
+  }
+
+  await writeAudit({ actorId: admin.id, action: "ban", targetUserId: target.id, summary: `${summary}; ${describeDisconnect(outcome)}`, result: "ok" });
+  return jsonResponse({ ok: true });
+}

@@ -1,0 +1,47 @@
+import "server-only";
+
+import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
+import { auditError, writeAudit } from "@/lib/admin/audit";
+import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { SIGNED_OUT_EVERYWHERE_MESSAGE } from "@/lib/admin/users";
+import { db } from "@/lib/db/client";
+
+/**
+ * POST /api/admin/users/{userId}/sign-out-everywhere: revokes every session of the user and
+ * closes their realtime connections. Unlike a kick, their tabs can't simply sign in to Pusher
+ * again: /pusher/user-auth rejects the old JWT, so each device has to log in anew.
+ */
+export async function handleSignOutEverywhere(request: Request, userId: string): Promise<Response> {
+  const auth = await authorizeAdmin(request);
+  if ("response" in auth) return auth.response;
+  const { admin } = auth;
+
+  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true } });
+  if (!target) return jsonError(404, `No user with id "${userId}".`);
+  const who = `${target.name} (${target.email})`;
+
+  // Every JWT carries the sessionVersion it was issued with; authenticateRequest rejects any
+  // other value, so this one write revokes all of them on their next request.
+  await db.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
+
+  const outcome = await disconnectUser(target.id, { reason: "signed-out", message: SIGNED_OUT_EVERYWHERE_MESSAGE });
+  if (!outcome.ok) {
+    await writeAudit({
+      actorId: admin.id,
+      action: "sign-out-everywhere",
+      targetUserId: target.id,
+      summary: `Signed out ${who} on all devices; sessions revoked, connections not closed`,
+      result: auditError(outcome.error),
+    });
+    return jsonError(502, `${target.name}'s sessions were revoked, but their open connections could not be closed (${outcome.error}).`);
+  }
+
+  await writeAudit({
+    actorId: admin.id,
+    action: "sign-out-everywhere",
+    targetUserId: target.id,
+    summary: `Signed out ${who} on all devices; ${describeDisconnect(outcome)}`,
+    result: "ok",
+  });
+  return jsonResponse({ ok: true });
+}

@@ -1,0 +1,30 @@
+import "server-only";
+
+import { writeAudit } from "@/lib/admin/audit";
+import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { db } from "@/lib/db/client";
+
+/**
+ * POST /api/admin/users/{userId}/unban: lifts the ban so the user can log in again. Their old
+ * sessions stay revoked (the ban bumped sessionVersion), so nothing resumes without a fresh login.
+ */
+export async function handleUnbanUser(request: Request, userId: string): Promise<Response> {
+  const auth = await authorizeAdmin(request);
+  if ("response" in auth) return auth.response;
+  const { admin } = auth;
+
+  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true, bannedAt: true, banReason: true } });
+  if (!target) return jsonError(404, `No user with id "${userId}".`);
+  // An expired ban still has its fields set; clearing them is harmless, so only "never banned" is refused.
+  if (!target.bannedAt) return jsonError(400, `${target.name} is not banned.`);
+
+  await db.user.update({ where: { id: target.id }, data: { bannedAt: null, banReason: null, banExpiresAt: null } });
+  await writeAudit({
+    actorId: admin.id,
+    action: "unban",
+    targetUserId: target.id,
+    summary: `Unbanned ${target.name} (${target.email})${target.banReason ? `; the ban's reason was: ${target.banReason}` : ""}`,
+    result: "ok",
+  });
+  return jsonResponse({ ok: true });
+}

@@ -1,0 +1,77 @@
+/**
+ * Account controls' shared contracts: the ban form's validation (the Ban dialog and
+ * POST /api/admin/users/{userId}/ban parse with the same schema), the `account-revoked` event the
+ * user's tab receives, and the users list's wire shape. No server imports, so client components
+ * can use all of it.
+ */
+import { z } from "zod";
+
+import { isBanned, type BanFields } from "@/lib/auth/ban";
+import { formatExactTime } from "@/lib/admin/format";
+
+export const BAN_REASON_MAX_CHARS = 500;
+
+export const banSchema = z.object({
+  reason: z
+    .string({ error: "Reason must be text" })
+    .trim()
+    .min(1, "Give a reason for the ban")
+    .max(BAN_REASON_MAX_CHARS, `Reason must be at most ${BAN_REASON_MAX_CHARS} characters`),
+  expiresAt: z
+    .iso.datetime({ offset: true, error: "Ban expiry must be an ISO 8601 date and time, like 2030-01-31T12:00:00Z" })
+    // Checked at parse time, not at import time: "the future" moves.
+    .refine((iso) => Date.parse(iso) > Date.now(), { message: "Ban expiry must be in the future (leave it empty for a permanent ban)" })
+    .nullish(),
+});
+
+export type BanInput = z.input<typeof banSchema>;
+
+/** What `pusher.user.bind(UserEvents.accountRevoked, …)` receives, just before the socket is closed. */
+export interface AccountRevokedPayload {
+  reason: "signed-out" | "banned";
+  message: string;
+}
+
+export const SIGNED_OUT_EVERYWHERE_MESSAGE = "An administrator signed you out on all devices.";
+
+/** "Your account was banned: spamming (until 2030-01-31 12:00:00 UTC)". UTC: the server writes it. */
+export function bannedMessage(reason: string, expiresAt: Date | null): string {
+  const until = expiresAt ? ` (until ${formatExactTime(expiresAt.toISOString(), false)})` : "";
+  return `Your account was banned: ${reason}${until}`;
+}
+
+/** Server payloads are trusted but not blindly: anything malformed is ignored instead of crashing the UI. */
+export function parseAccountRevoked(data: unknown): AccountRevokedPayload | null {
+  if (!data || typeof data !== "object") return null;
+  const { reason, message } = data as Record<string, unknown>;
+  if ((reason !== "signed-out" && reason !== "banned") || typeof message !== "string" || message === "") return null;
+  return { reason, message };
+}
+
+/** One row of /admin/users. Dates are ISO 8601 strings so the list crosses to client components. */
+export interface UserListEntry {
+  userId: string;
+  name: string;
+  email: string;
+  role: "USER" | "ADMIN";
+  createdAt: string;
+  /** Only while the ban is in force: an expired ban shows as Active. */
+  ban: { reason: string | null; bannedAt: string; expiresAt: string | null } | null;
+}
+
+export function toUserListEntry(
+  user: BanFields & { id: string; name: string; email: string; role: "USER" | "ADMIN"; createdAt: Date },
+  now: Date = new Date(),
+): UserListEntry {
+  return {
+    userId: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+    ban:
+      user.bannedAt && isBanned(user, now)
+        ? { reason: user.banReason, bannedAt: user.bannedAt.toISOString(), expiresAt: user.banExpiresAt?.toISOString() ?? null }
+        : null,
+  };
+}
