@@ -174,7 +174,14 @@ export class SocketGateway {
 
   /** One timer for all sockets instead of one per socket: pings, pong deadlines, authorization deadlines. */
   private sweep(): void {
-    const now = Date.now();
+    try {
+      this.sweepConnections(Date.now());
+    } catch (error) {
+      this.logger.error("activity sweep failed", { error });
+    }
+  }
+
+  private sweepConnections(now: number): void {
     const idleLimitMs = this.config.activityTimeoutSeconds * 1000;
     const authorizationDeadlineMs = this.config.authorizedConnectionsTimeoutMs;
     for (const connection of this.registry.connections.values()) {
@@ -207,8 +214,13 @@ export class SocketGateway {
     this.registry.removeConnection(connection);
     const handlers = this.handlers;
     if (!handlers) return;
-    handlers.subscriptions.leaveAll(connection);
-    handlers.users.release(connection);
+    // Runs inside ws event listeners, where an exception would take the whole process down.
+    try {
+      handlers.subscriptions.leaveAll(connection);
+      handlers.users.release(connection);
+    } catch (error) {
+      this.logger.error("failed to release connection state", { socketId: connection.socketId, error });
+    }
   }
 
   private newSocketId(): string {
