@@ -2,9 +2,11 @@
 
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 
+import { BanDialog } from "@/components/admin/ban-dialog";
 import { KickDialog } from "@/components/admin/kick-dialog";
 import { RelativeTime } from "@/components/admin/relative-time";
 import { SendMessageDialog, type SendMessageResult } from "@/components/admin/send-message-dialog";
+import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
 import { useRealtime } from "@/components/realtime";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -54,6 +56,8 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
   const [fetchError, setFetchError] = useState<string | null>(null);
   const [messageTarget, setMessageTarget] = useState<RosterEntry | null>(null);
   const [kickTarget, setKickTarget] = useState<RosterEntry | null>(null);
+  const [signOutTarget, setSignOutTarget] = useState<RosterEntry | null>(null);
+  const [banTarget, setBanTarget] = useState<RosterEntry | null>(null);
   // Rows hidden while their kick request runs, so the row goes away the moment the admin confirms.
   const [kickPendingIds, setKickPendingIds] = useState<ReadonlySet<string>>(() => new Set());
 
@@ -149,14 +153,31 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
     });
   }
 
-  function handleKicked(user: RosterEntry) {
-    setKickTarget(null);
-    // A roster response already in flight may predate the kick: discard it, then refetch.
+  /** Kick, sign-out-everywhere and ban all close every connection: the row goes at once. */
+  function removeDisconnected(user: AccountTarget) {
+    // A roster response already in flight may predate the disconnect: discard it, then refetch.
     requestSeq.current += 1;
     setUsers((list) => list.filter((entry) => entry.userId !== user.userId));
+    scheduleRefetch();
+  }
+
+  function handleKicked(user: RosterEntry) {
+    setKickTarget(null);
+    removeDisconnected(user);
     setKickPending(user.userId, false);
     toast({ title: `${user.name} was disconnected`, variant: "success" });
-    scheduleRefetch();
+  }
+
+  function handleSignedOut(user: AccountTarget) {
+    setSignOutTarget(null);
+    removeDisconnected(user);
+    toast({ title: `${user.name} was signed out everywhere`, variant: "success" });
+  }
+
+  function handleBanned(user: AccountTarget) {
+    setBanTarget(null);
+    removeDisconnected(user);
+    toast({ title: `${user.name} was banned`, description: "Lift the ban on the Users page.", variant: "success" });
   }
 
   const live = liveBadge[liveState];
@@ -240,6 +261,12 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
                     <Button size="sm" variant="destructive" onClick={() => setKickTarget(user)} aria-label={`Kick ${user.name}`}>
                       Kick
                     </Button>
+                    <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out ${user.name} everywhere`}>
+                      Sign out everywhere
+                    </Button>
+                    <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)} aria-label={`Ban ${user.name}`}>
+                      Ban
+                    </Button>
                   </div>
                 </TableCell>
               </TableRow>
@@ -256,6 +283,8 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
         onKickFailed={(user) => setKickPending(user.userId, false)}
         onKicked={handleKicked}
       />
+      <SignOutEverywhereDialog user={signOutTarget} onClose={() => setSignOutTarget(null)} onDone={handleSignedOut} />
+      <BanDialog user={banTarget} onClose={() => setBanTarget(null)} onBanned={handleBanned} />
     </section>
   );
 }

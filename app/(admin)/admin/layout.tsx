@@ -1,0 +1,40 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+
+import { requireAdmin } from "@/lib/auth/session";
+
+const ADMIN_LINKS = [
+  { href: "/admin", label: "Roster" },
+  { href: "/admin/users", label: "Users" },
+  { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/messages", label: "Messages" },
+  { href: "/admin/inspector", label: "Inspector" },
+] as const;
+
+/**
+ * Every admin page is behind this check, including ones added later. Layouts are not re-rendered
+ * on client-side navigation between their pages, though, so pages keep their own requireAdmin()
+ * and every API handler checks the role itself.
+ */
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  await requireAdmin();
+  return (
+    <div className="flex flex-col gap-6">
+      <nav aria-label="Admin" className="border-b border-zinc-200 dark:border-zinc-800">
+        <ul className="-mb-px flex flex-wrap gap-x-5 gap-y-1 text-sm">
+          {ADMIN_LINKS.map((link) => (
+            <li key={link.href}>
+              <Link
+                href={link.href}
+                className="inline-block border-b-2 border-transparent pb-2 text-zinc-600 hover:border-zinc-400 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+              >
+                {link.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+
+import { BanDialog } from "@/components/admin/ban-dialog";
+import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useToast } from "@/components/ui/toast";
+import { formatExactTime } from "@/lib/admin/format";
+import { accountActionPath, postAccountAction, type UserListEntry } from "@/lib/admin/users";
+
+interface UsersTableProps {
+  users: UserListEntry[];
+  /** The signed-in admin: the server refuses self-bans, so the button isn't offered. */
+  currentUserId: string;
+}
+
+/**
+ * Every account, banned or not. The roster only shows connected users, and a banned user is never
+ * connected, so this is where bans are reviewed and lifted. After each action the server
+ * component re-renders (router.refresh), so the rows always show the database's state.
+ */
+export function UsersTable({ users, currentUserId }: UsersTableProps) {
+  const router = useRouter();
+  const { toast } = useToast();
+  const [refreshing, startRefresh] = useTransition();
+  const [signOutTarget, setSignOutTarget] = useState<AccountTarget | null>(null);
+  const [banTarget, setBanTarget] = useState<AccountTarget | null>(null);
+  const [unbanningId, setUnbanningId] = useState<string | null>(null);
+
+  const refresh = () => startRefresh(() => router.refresh());
+
+  async function unban(user: UserListEntry) {
+    if (unbanningId) return;
+    setUnbanningId(user.userId);
+    const failure = await postAccountAction(accountActionPath(user.userId, "unban"));
+    setUnbanningId(null);
+    if (failure === null) {
+      toast({ title: `${user.name} was unbanned`, description: "They can sign in again.", variant: "success" });
+      refresh();
+    } else {
+      toast({ title: `Could not unban ${user.name}`, description: failure, variant: "destructive" });
+    }
+  }
+
+  return (
+    <>
+      <Table data-testid="users-table" aria-busy={refreshing}>
+        <TableCaption className="sr-only">All user accounts, one row per user</TableCaption>
+        <TableHeader>
+          <TableRow>
+            <TableHead>Name</TableHead>
+            <TableHead>Email</TableHead>
+            <TableHead>Role</TableHead>
+            <TableHead>Status</TableHead>
+            <TableHead>
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {users.length === 0 ? (
+            <TableRow>
+              <TableCell colSpan={5} className="py-8 text-center text-zinc-500">
+                No accounts yet.
+              </TableCell>
+            </TableRow>
+          ) : (
+            users.map((user) => (
+              <TableRow key={user.userId} data-testid="user-row" data-user-email={user.email} data-user-id={user.userId}>
+                <TableCell className="font-medium">{user.name}</TableCell>
+                <TableCell>{user.email}</TableCell>
+                <TableCell>{user.role === "ADMIN" ? "Admin" : "User"}</TableCell>
+                <TableCell data-testid="user-status">
+                  {user.ban ? (
+                    <div className="flex flex-col gap-1">
+                      <Badge variant="destructive" className="w-fit">
+                        Banned
+                      </Badge>
+                      <span className="text-xs text-zinc-600 dark:text-zinc-400">
+                        {user.ban.reason ?? "No reason given"}
+                        {" · "}
+                        {/* UTC: the same text on the server and in the browser. */}
+                        {user.ban.expiresAt ? `until ${formatExactTime(user.ban.expiresAt, false)}` : "permanent"}
+                      </span>
+                    </div>
+                  ) : (
+                    <Badge variant="success">Active</Badge>
+                  )}
+                </TableCell>
+                <TableCell>
+                  <div className="flex justify-end gap-2">
+                    {user.ban ? (
+                      <Button
+                        size="sm"
+                        variant="outline"
+                        onClick={() => void unban(user)}
+                        disabled={unbanningId !== null}
+                        aria-busy={unbanningId === user.userId}
+                        aria-label={`Unban ${user.name}`}
+                      >
+                        {unbanningId === user.userId ? "Unbanning…" : "Unban"}
+                      </Button>
+                    ) : (
+                      <>
+                        <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out ${user.name} everywhere`}>
+                          Sign out everywhere
+                        </Button>
+                        {user.userId === currentUserId ? null : (
+                          <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)} aria-label={`Ban ${user.name}`}>
+                            Ban
+                          </Button>
+                        )}
+                      </>
+                    )}
+                  </div>
+                </TableCell>
+              </TableRow>
+            ))
+          )}
+        </TableBody>
+      </Table>
+
+      <SignOutEverywhereDialog
+        user={signOutTarget}
+        onClose={() => setSignOutTarget(null)}
+        onDone={(user) => {
+          setSignOutTarget(null);
+          toast({ title: `${user.name} was signed out everywhere`, variant: "success" });
+          // Signing yourself out ends this page's session too: the next request goes to /login.
+          refresh();
+        }}
+      />
+      <BanDialog
+        user={banTarget}
+        onClose={() => setBanTarget(null)}
+        onBanned={(user) => {
+          setBanTarget(null);
+          toast({ title: `${user.name} was banned`, variant: "success" });
+          refresh();
+        }}
+      />
+    </>
+  );
+}
