@@ -1,0 +1,155 @@
+/**
+ * The live inspector's feed, end to end: a temp SQLite database, the embedded Pusher server whose
+ * webhooks go to the real webhook handler, the real /pusher/user-auth handler with real next-auth
+ * cookies, and an admin pusher-js client on private-admin reading `activity` events the way the
+ * /admin/inspector page does.
+ */
+import type PusherClient from "pusher-js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import type { Activity } from "@/lib/inspector/activity";
+import { APP, connectSignedInClient, createUser, sessionCookie, signedWebhook, startHarness, waitFor, webhookBody, type Harness } from "@/tests/roster/harness";
+
+let harness: Harness;
+let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let handlePusherWebhook: typeof import("@/lib/pusher/webhook").handlePusherWebhook;
+let publishActivity: typeof import("@/lib/inspector/publish").publishActivity;
+let flushActivity: typeof import("@/lib/inspector/publish").flushActivity;
+let parseActivity: typeof import("@/lib/inspector/activity").parseActivity;
+let adminClient: PusherClient;
+let received: Activity[] = [];
+
+beforeAll(async () => {
+  harness = await startHarness();
+  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ handlePusherWebhook } = await import("@/lib/pusher/webhook"));
+  ({ publishActivity, flushActivity } = await import("@/lib/inspector/publish"));
+  ({ parseActivity } = await import("@/lib/inspector/activity"));
+
+  const { default: Pusher } = await import("pusher-js");
+  const { pusherServer } = await import("@/lib/pusher/server");
+  const { ADMIN_CHANNEL, AdminEvents } = await import("@/lib/pusher/channels");
+  adminClient = new Pusher(APP.key, {
+    cluster: "",
+    wsHost: "127.0.0.1",
+    wsPort: harness.realtimePort,
+    forceTLS: false,
+    enabledTransports: ["ws"],
+    channelAuthorization: {
+      endpoint: "/unused",
+      transport: "ajax",
+      customHandler: ({ socketId, channelName }, callback) => callback(null, pusherServer.authorizeChannel(socketId, channelName)),
+    },
+  });
+  const channel = adminClient.subscribe(ADMIN_CHANNEL);
+  channel.bind(AdminEvents.activity, (data: unknown) => {
+    // The page drops what it cannot parse; so does the test, so a malformed line fails it.
+    const activity = parseActivity(data);
+    if (activity) received.push(activity);
+  });
+  await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
+});
+
+afterAll(async () => {
+  await flushActivity();
+  adminClient?.disconnect();
+  await harness?.close();
+});
+
+beforeEach(async () => {
+  await flushActivity();
+  received = [];
+});
+
+function userAuth(socketId: string, cookie?: string): Promise<Response> {
+  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
+  if (cookie) headers.cookie = cookie;
+  return handleUserAuth(new Request("http://127.0.0.1:3000/pusher/user-auth", { method: "POST", headers, body: new URLSearchParams({ socket_id: socketId }).toString() }));
+}
+
+const find = (predicate: (activity: Activity) => boolean, message: string) => waitFor(() => received.find(predicate), { message });
+
+describe("activity on the admin channel", () => {
+  it("reports a sign-in with the user and socket", async () => {
+    const alice = await createUser(harness, { name: "Alice" });
+    const response = await userAuth("11.1", await sessionCookie(alice));
+    expect(response.status).toBe(200);
+
+    const line = await find((a) => a.kind === "sign-in" && a.userId === alice.id, "sign-in activity");
+    expect(line.summary).toContain("Alice");
+    expect(line.summary).toContain("11.1");
+    expect(line.detail).toMatchObject({ socketId: "11.1" });
+    expect(Date.parse(line.at)).not.toBeNaN();
+  });
+
+  it("reports refused sign-ins with the reason, without changing the response", async () => {
+    const anonymous = await userAuth("12.1");
+    expect(anonymous.status).toBe(401);
+    const refused = await find((a) => a.kind === "sign-in-refused" && a.detail?.reason === "unauthenticated", "anonymous refusal");
+    expect(refused.userId).toBeNull();
+    expect(refused.summary).toContain("401");
+
+    const mallory = await createUser(harness, { name: "Mallory" });
+    await harness.db.user.update({ where: { id: mallory.id }, data: { bannedAt: new Date(), banReason: "spamming" } });
+    const banned = await userAuth("12.2", await sessionCookie(mallory));
+    expect(banned.status).toBe(403);
+    expect(await banned.json()).toEqual({ error: "This account is banned: spamming" });
+    const line = await find((a) => a.kind === "sign-in-refused" && a.detail?.reason === "banned", "ban refusal");
+    expect(line.summary).toContain("spamming");
+  });
+
+  it("reports a webhook with a bad signature as rejected, without the signature or the secret", async () => {
+    const body = webhookBody([{ name: "channel_vacated", channel: "private-connection-13.1" }]);
+    const headers = signedWebhook(body, "not-the-secret");
+    const response = await handlePusherWebhook(new Request("http://127.0.0.1/api/pusher/webhook", { method: "POST", headers, body }));
+    expect(response.status).toBe(401);
+
+    const line = await find((a) => a.kind === "webhook" && a.detail?.verdict === "rejected", "rejected webhook");
+    expect(line.detail).toMatchObject({ verdict: "rejected", signature: "rejected", status: 401 });
+    expect(line.summary).toMatch(/signature/i);
+    const serialized = JSON.stringify(line);
+    expect(serialized).not.toContain(headers["X-Pusher-Signature"]);
+    expect(serialized).not.toContain(APP.secret);
+  });
+
+  it("reports a correctly signed webhook as accepted, with its events", async () => {
+    const body = webhookBody([{ name: "channel_occupied", channel: "private-whatever" }]);
+    const response = await handlePusherWebhook(new Request("http://127.0.0.1/api/pusher/webhook", { method: "POST", headers: signedWebhook(body), body }));
+    expect(response.status).toBe(200);
+    const line = await find((a) => a.kind === "webhook" && a.summary.includes("private-whatever"), "accepted webhook");
+    expect(line.detail).toMatchObject({ verdict: "accepted", signature: "valid", events: [{ name: "channel_occupied", channel: "private-whatever" }] });
+  });
+
+  it("reports a real connection's confirmation and its disconnect (webhooks from the embedded server)", async () => {
+    const bob = await createUser(harness, { name: "Bob" });
+    const client = await connectSignedInClient(harness, bob.id);
+
+    const confirmed = await find((a) => a.kind === "connection-confirmed" && a.userId === bob.id, "connection-confirmed activity");
+    expect(confirmed.detail).toEqual({ socketId: client.socketId });
+    expect(confirmed.summary).toContain("Bob");
+
+    client.disconnect();
+    const gone = await find((a) => a.kind === "disconnect" && a.userId === bob.id, "disconnect activity");
+    expect(gone.detail).toEqual({ socketId: client.socketId });
+    // The webhook that carried it is in the log too, ahead of the line it caused.
+    const webhookIndex = received.findIndex((a) => a.kind === "webhook" && a.summary.includes(`channel_vacated private-connection-${client.socketId}`));
+    expect(webhookIndex).toBeGreaterThanOrEqual(0);
+    expect(webhookIndex).toBeLessThan(received.indexOf(gone));
+  });
+
+  it("delivers a burst in order (batched) and never makes the caller wait for Pusher", async () => {
+    const started = performance.now();
+    for (let i = 0; i < 25; i += 1) void publishActivity({ kind: "admin-action", userId: null, summary: `burst ${i}` });
+    // Queuing is synchronous work only: no HTTP round trip happens before publishActivity returns.
+    expect(performance.now() - started).toBeLessThan(50);
+
+    await waitFor(() => received.filter((a) => a.summary.startsWith("burst ")).length === 25, { message: "25 burst lines" });
+    expect(received.filter((a) => a.summary.startsWith("burst ")).map((a) => a.summary)).toEqual(Array.from({ length: 25 }, (_, i) => `burst ${i}`));
+  });
+
+  it("keeps a line that is too big for one Pusher event, without its detail", async () => {
+    await publishActivity({ kind: "admin-action", userId: null, summary: "huge", detail: { blob: "x".repeat(20_000) } });
+    const line = await find((a) => a.summary === "huge", "truncated line");
+    expect(line.detail).toEqual({ truncated: true });
+  });
+});
