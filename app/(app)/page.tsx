@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
-import { ReceivedMessages, RealtimeStatusLine } from "@/components/realtime";
+import { Inbox } from "@/components/inbox";
+import { RealtimeStatusLine } from "@/components/realtime";
 import { Badge } from "@/components/ui/badge";
 import { buttonClassName } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/session";
+import { getInbox } from "@/lib/messages/queries";
 
 export const metadata: Metadata = { title: "Home" };
 
@@ -14,6 +16,7 @@ export default async function HomePage() {
   // so a layout redirect alone would not stop this page's own server code from running.
   const user = await requireUser();
   const isAdmin = user.role === "ADMIN";
+  const inbox = await getInbox(user.id);
 
   return (
     <div className="flex flex-col gap-6">
@@ -44,15 +47,7 @@ export default async function HomePage() {
         </CardContent>
       </Card>
 
-      <Card>
-        <CardHeader>
-          <CardTitle>Received messages</CardTitle>
-          <CardDescription>Delivered live to your signed-in connections.</CardDescription>
-        </CardHeader>
-        <CardContent>
-          <ReceivedMessages />
-        </CardContent>
-      </Card>
+      <Inbox initial={inbox} />
     </div>
   );
 }

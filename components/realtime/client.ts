@@ -7,6 +7,7 @@ import Pusher, { type Options, type UserAuthenticationOptions, type ChannelAutho
 import { connectionChannel, UserEvents } from "@/lib/pusher/channels";
 import type { PusherClientConfig } from "@/lib/pusher/client-config";
 
+import { isStoredMessageId, postReceipt, type FetchLike } from "./receipts";
 import {
   INITIAL_REALTIME_STATE,
   isAdminTermination,
@@ -24,6 +25,8 @@ export interface RealtimeClientOptions {
   config: PusherClientConfig;
   onState?: (state: RealtimeState) => void;
   onMessage?: (message: ReceivedMessage) => void;
+  /** Sends the delivery receipts; tests route it to the route handlers. Defaults to fetch. */
+  fetch?: FetchLike;
   /** Tests swap the HTTP endpoints for in-process handlers. */
   userAuthentication?: UserAuthenticationOptions;
   channelAuthorization?: ChannelAuthorizationOptions;
@@ -96,7 +99,11 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
 
   pusher.user.bind(UserEvents.message, (data: unknown) => {
     const message = parseReceivedMessage(data);
-    if (message) options.onMessage?.(message);
+    if (!message) return;
+    // Acknowledged here, on arrival, not when a component renders it: the message reached this
+    // browser whatever page is open. Every tab acknowledges; the server keeps the first.
+    if (isStoredMessageId(message.id)) void postReceipt(message.id, "delivered", options.fetch);
+    options.onMessage?.(message);
   });
 
   // signin() waits for "connected" and pusher-js repeats it after every reconnect.

@@ -1,6 +1,6 @@
 /**
- * Validation shared by the "Send message" dialog and POST /api/admin/users/{userId}/messages, so
- * the browser shows the same errors the server would return. No server imports.
+ * Validation shared by the admin forms ("Send message", "Broadcast") and their API routes, so the
+ * browser shows the same errors the server would return. No server imports.
  */
 import { z } from "zod";
 
@@ -34,18 +34,29 @@ export function worstCaseMessagePayload(body: string, from = "x".repeat(200)): U
   return { id: "x".repeat(40), body, from, sentAt: new Date(0).toISOString() };
 }
 
-export const sendMessageSchema = z.object({
-  message: z
-    .string({ error: "Message must be text" })
-    .trim()
-    .min(1, "Message can't be empty")
-    .max(MESSAGE_MAX_CHARS, `Message must be at most ${MESSAGE_MAX_CHARS} characters`)
-    // Characters and bytes differ: JSON escapes control characters to six bytes and non-ASCII text
-    // takes up to four, so 2,000 characters can exceed Pusher's 10 KB event limit.
-    .refine((message) => eventPayloadBytes(worstCaseMessagePayload(message)) <= PUSHER_EVENT_MAX_BYTES, {
-      message: `Message is too large to send: the event would exceed Pusher's ${PUSHER_EVENT_MAX_BYTES / 1024} KB limit (use fewer special characters)`,
-    }),
+const messageField = z
+  .string({ error: "Message must be text" })
+  .trim()
+  .min(1, "Message can't be empty")
+  .max(MESSAGE_MAX_CHARS, `Message must be at most ${MESSAGE_MAX_CHARS} characters`)
+  // Characters and bytes differ: JSON escapes control characters to six bytes and non-ASCII text
+  // takes up to four, so 2,000 characters can exceed Pusher's 10 KB event limit.
+  .refine((message) => eventPayloadBytes(worstCaseMessagePayload(message)) <= PUSHER_EVENT_MAX_BYTES, {
+    message: `Message is too large to send: the event would exceed Pusher's ${PUSHER_EVENT_MAX_BYTES / 1024} KB limit (use fewer special characters)`,
+  });
+
+export const sendMessageSchema = z.object({ message: messageField });
+
+export const BROADCAST_ROLES = ["USER", "ADMIN"] as const;
+export type BroadcastRole = (typeof BROADCAST_ROLES)[number];
+
+/** POST /api/admin/broadcast: no role means every signed-in user. */
+export const broadcastSchema = z.object({
+  message: messageField,
+  role: z.enum(BROADCAST_ROLES, { error: 'Role must be "USER" or "ADMIN"' }).optional(),
 });
+
+export type BroadcastInput = z.infer<typeof broadcastSchema>;
 
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 

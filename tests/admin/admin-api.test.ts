@@ -185,8 +185,9 @@ describe("POST /api/admin/users/{id}/messages", () => {
   it("stores a message for an offline user and says it was not delivered live", async () => {
     const response = await send(bob.id, { message: "See this later" });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { messageId: string; deliveredLive: boolean };
+    const body = (await response.json()) as { messageId: string; deliveredLive: boolean; notice?: string };
     expect(body.deliveredLive).toBe(false);
+    expect(body.notice).toBe("Bob is offline; message stored");
     expect((await harness.db.message.findUniqueOrThrow({ where: { id: body.messageId } })).sentLive).toBe(false);
   });
 

@@ -1,0 +1,127 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useId, useState, type FormEvent } from "react";
+
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { Textarea } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { broadcastSchema, firstIssueMessage, MESSAGE_MAX_CHARS, type BroadcastRole } from "@/lib/admin/schemas";
+
+const roleOptions: { value: "" | BroadcastRole; label: string }[] = [
+  { value: "", label: "Everyone signed in" },
+  { value: "USER", label: "Users only" },
+  { value: "ADMIN", label: "Admins only" },
+];
+
+/** "Sent to 3 users" */
+export function describeBroadcastResult(recipients: number): string {
+  return `Sent to ${recipients} ${recipients === 1 ? "user" : "users"}`;
+}
+
+/** Sends one message to every signed-in user (optionally one role) through POST /api/admin/broadcast. */
+export function BroadcastForm() {
+  const router = useRouter();
+  const [message, setMessage] = useState("");
+  const [role, setRole] = useState<"" | BroadcastRole>("");
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const messageId = useId();
+  const roleId = useId();
+  const errorId = useId();
+  const counterId = useId();
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (sending) return;
+    // Same schema as the server, so most mistakes never make a round trip.
+    const parsed = broadcastSchema.safeParse({ message, role: role || undefined });
+    if (!parsed.success) {
+      setError(firstIssueMessage(parsed.error));
+      setResult(null);
+      return;
+    }
+    setSending(true);
+    setError(null);
+    setResult(null);
+    try {
+      const response = await fetch("/api/admin/broadcast", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(parsed.data),
+      });
+      const body = (await response.json().catch(() => null)) as { ok?: boolean; error?: string; recipients?: number } | null;
+      if (!response.ok || !body?.ok) {
+        setError(body?.error ?? `The server answered ${response.status}. Try again.`);
+        return;
+      }
+      setResult(describeBroadcastResult(body.recipients ?? 0));
+      setMessage("");
+      // The new rows come from the server; other consoles find out through delivery receipts.
+      router.refresh();
+    } catch {
+      setError("Could not reach the server. Check your connection and try again.");
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const length = message.trim().length;
+  return (
+    <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Broadcast">
+      <div className="flex flex-col gap-2">
+        <Label htmlFor={messageId}>Broadcast message</Label>
+        <Textarea
+          id={messageId}
+          name="message"
+          rows={3}
+          value={message}
+          onChange={(event) => {
+            setMessage(event.target.value);
+            if (error) setError(null);
+          }}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${errorId} ${counterId}` : counterId}
+          required
+        />
+        <p id={counterId} className={length > MESSAGE_MAX_CHARS ? "text-xs text-red-600" : "text-xs text-zinc-500"}>
+          {length} / {MESSAGE_MAX_CHARS} characters
+        </p>
+      </div>
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="flex flex-col gap-2">
+          <Label htmlFor={roleId}>Recipients</Label>
+          <select
+            id={roleId}
+            name="role"
+            value={role}
+            onChange={(event) => setRole(event.target.value as "" | BroadcastRole)}
+            className={cn(
+              "h-9 rounded-md border border-zinc-300 bg-white px-3 text-sm shadow-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-zinc-400",
+              "dark:border-zinc-700 dark:bg-zinc-950",
+            )}
+          >
+            {roleOptions.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button type="submit" disabled={sending} aria-busy={sending}>
+          {sending ? "Sending…" : "Send broadcast"}
+        </Button>
+      </div>
+      {error ? (
+        <p id={errorId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          {error}
+        </p>
+      ) : null}
+      <p role="status" data-testid="broadcast-result" className="text-sm text-emerald-700 dark:text-emerald-300">
+        {result}
+      </p>
+    </form>
+  );
+}
