@@ -1,0 +1,3 @@
+import { handleAuditExport } from "@/lib/admin/audit-csv";
+
+export const GET = handleAuditExport;
