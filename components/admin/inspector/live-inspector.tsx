@@ -1,0 +1,198 @@
+"use client";
+
+import { useDeferredValue, useEffect, useMemo, useReducer, useState } from "react";
+
+import { RelativeTime } from "@/components/admin/relative-time";
+import { useRealtime } from "@/components/realtime";
+import { Badge, type BadgeVariant } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import {
+  ACTIVITY_KIND_LABELS,
+  ACTIVITY_KINDS,
+  createInspectorLog,
+  INSPECTOR_BUFFER_LIMIT,
+  inspectorReducer,
+  matchesFilter,
+  parseActivity,
+  type ActivityKind,
+  type InspectorEntry,
+} from "@/lib/inspector/activity";
+import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
+
+type LiveState = "connecting" | "live" | "offline" | "error";
+
+const LIVE_TEXT: Record<LiveState, string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  offline: "Offline: lines sent meanwhile are lost",
+  error: "Could not join the admin channel",
+};
+
+const KIND_VARIANT: Record<ActivityKind, BadgeVariant> = {
+  "sign-in": "success",
+  "sign-in-refused": "destructive",
+  "connection-confirmed": "success",
+  disconnect: "secondary",
+  "message-sent": "outline",
+  "message-delivered": "outline",
+  "message-read": "outline",
+  broadcast: "outline",
+  webhook: "secondary",
+  "admin-action": "warning",
+};
+
+/** A webhook line's verdict decides its colour; a rejected delivery is what an operator looks for. */
+function variantOf(entry: InspectorEntry): BadgeVariant {
+  if (entry.kind === "webhook" && entry.detail?.verdict === "rejected") return "destructive";
+  return KIND_VARIANT[entry.kind];
+}
+
+/**
+ * The live inspector: every `activity` line published on the admin channel, as it happens. Lines
+ * exist only in this tab (nothing is stored server-side), so the buffer is bounded and pausing
+ * holds new lines aside instead of dropping them.
+ */
+export function LiveInspector() {
+  const { pusher } = useRealtime();
+  const [log, dispatch] = useReducer(inspectorReducer, undefined, () => createInspectorLog());
+  const [liveState, setLiveState] = useState<LiveState>("connecting");
+  const [kinds, setKinds] = useState<ReadonlySet<ActivityKind>>(() => new Set(ACTIVITY_KINDS));
+  const [text, setText] = useState("");
+  const deferredText = useDeferredValue(text);
+  const [now, setNow] = useState(() => Date.now());
+
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), 5_000);
+    return () => clearInterval(tick);
+  }, []);
+
+  useEffect(() => {
+    if (!pusher) return;
+    const channel = pusher.subscribe(ADMIN_CHANNEL);
+    const onActivity = (data: unknown) => {
+      const activity = parseActivity(data);
+      if (activity) dispatch({ type: "receive", activity });
+    };
+    const onSubscribed = () => setLiveState(pusher.connection.state === "connected" ? "live" : "connecting");
+    const onSubscriptionError = () => setLiveState("error");
+    const onStateChange = ({ current }: { current: string }) => {
+      if (current === "connected") setLiveState(channel.subscribed ? "live" : "connecting");
+      else if (current === "connecting" || current === "initialized") setLiveState("connecting");
+      else setLiveState("offline");
+    };
+    channel.bind(AdminEvents.activity, onActivity);
+    channel.bind("pusher:subscription_succeeded", onSubscribed);
+    channel.bind("pusher:subscription_error", onSubscriptionError);
+    pusher.connection.bind("state_change", onStateChange);
+    if (channel.subscribed) onSubscribed();
+    return () => {
+      channel.unbind(AdminEvents.activity, onActivity);
+      channel.unbind("pusher:subscription_succeeded", onSubscribed);
+      channel.unbind("pusher:subscription_error", onSubscriptionError);
+      pusher.connection.unbind("state_change", onStateChange);
+      pusher.unsubscribe(ADMIN_CHANNEL);
+    };
+  }, [pusher]);
+
+  const visible = useMemo(() => log.entries.filter((entry) => matchesFilter(entry, { kinds, text: deferredText })), [log.entries, kinds, deferredText]);
+
+  function toggleKind(kind: ActivityKind) {
+    setKinds((current) => {
+      const next = new Set(current);
+      if (next.has(kind)) next.delete(kind);
+      else next.add(kind);
+      return next;
+    });
+  }
+
+  const allKinds = kinds.size === ACTIVITY_KINDS.length;
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button
+          type="button"
+          variant={log.paused ? "default" : "outline"}
+          size="sm"
+          aria-pressed={log.paused}
+          data-testid="inspector-pause"
+          onClick={() => dispatch({ type: log.paused ? "resume" : "pause" })}
+        >
+          {log.paused ? "Resume" : "Pause"}
+        </Button>
+        {log.paused ? (
+          <Badge variant="warning" data-testid="inspector-pending" aria-live="polite">
+            {log.pending.length} new
+          </Badge>
+        ) : null}
+        <Button type="button" variant="ghost" size="sm" data-testid="inspector-clear" onClick={() => dispatch({ type: "clear" })}>
+          Clear
+        </Button>
+        <Input
+          type="search"
+          aria-label="Filter by user or summary"
+          placeholder="Filter by user or summary"
+          data-testid="inspector-text-filter"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          className="h-8 max-w-xs"
+        />
+        <span className="ml-auto text-xs text-zinc-500" data-testid="inspector-live-state" role="status">
+          {LIVE_TEXT[liveState]}
+        </span>
+      </div>
+
+      <fieldset className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm" data-testid="inspector-kind-filter">
+        <legend className="sr-only">Kinds to show</legend>
+        <label className="flex items-center gap-1.5 font-medium">
+          <input type="checkbox" checked={allKinds} onChange={() => setKinds(allKinds ? new Set() : new Set(ACTIVITY_KINDS))} />
+          All
+        </label>
+        {ACTIVITY_KINDS.map((kind) => (
+          <label key={kind} className="flex items-center gap-1.5">
+            <input type="checkbox" value={kind} checked={kinds.has(kind)} onChange={() => toggleKind(kind)} />
+            {ACTIVITY_KIND_LABELS[kind]}
+          </label>
+        ))}
+      </fieldset>
+
+      <p className="text-xs text-zinc-500">
+        Showing {visible.length} of {log.entries.length} line{log.entries.length === 1 ? "" : "s"}, newest first. This tab keeps the last {INSPECTOR_BUFFER_LIMIT}
+        {log.dropped > 0 ? `; ${log.dropped} older line${log.dropped === 1 ? " was" : "s were"} dropped` : ""}.
+      </p>
+
+      <ol data-testid="inspector-log" aria-label="Activity" className="flex flex-col divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+        {visible.length === 0 ? (
+          <li className="p-4 text-sm text-zinc-500">
+            {log.entries.length === 0 ? "Nothing yet. Activity appears here as it happens: sign-ins, connections, webhooks, messages." : "No line matches the filters."}
+          </li>
+        ) : null}
+        {visible.map((entry) => (
+          <li key={entry.seq} data-testid="inspector-entry" data-kind={entry.kind} className="flex flex-col gap-1 p-3 text-sm">
+            <div className="flex flex-wrap items-baseline gap-2">
+              <Badge variant={variantOf(entry)}>{ACTIVITY_KIND_LABELS[entry.kind]}</Badge>
+              <span className="min-w-0 flex-1 break-words">{entry.summary}</span>
+              <span className="text-xs text-zinc-500">
+                <RelativeTime iso={entry.at} now={now} local />
+              </span>
+            </div>
+            {entry.userId || entry.detail ? (
+              <div className="flex flex-wrap items-baseline gap-2 text-xs text-zinc-500">
+                {entry.userId ? <span className="font-mono">user {entry.userId}</span> : null}
+                {entry.detail ? (
+                  <details>
+                    <summary className="cursor-pointer select-none">details</summary>
+                    <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono dark:bg-zinc-950">
+                      {JSON.stringify(entry.detail, null, 2)}
+                    </pre>
+                  </details>
+                ) : null}
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
