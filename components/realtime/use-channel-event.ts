@@ -17,7 +17,8 @@ function hold(pusher: Pusher, channelName: string) {
   const counts = holders.get(pusher) ?? new Map<string, number>();
   holders.set(pusher, counts);
   counts.set(channelName, (counts.get(channelName) ?? 0) + 1);
-  const channel = pusher.channel(channelName) ?? pusher.subscribe(channelName);
+  // subscribe() is idempotent in pusher-js and also revives a channel whose unsubscribe is pending.
+  const channel = pusher.subscribe(channelName);
   return {
     channel,
     release() {
