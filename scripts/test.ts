@@ -23,47 +23,53 @@ function run(label: string, command: string[], env: NodeJS.ProcessEnv = process.
 }
 
 const bin = (pkg: string, path: string) => join("node_modules", pkg, path);
-const results: Array<[string, number]> = [];
 
-const wholeSuite = vitestArgs.length === 0;
-if (wholeSuite) {
-  results.push(["lint (eslint)", run("eslint", [bin("eslint", "bin/eslint.js"), "."])]);
-  results.push(["types (tsc)", run("tsc", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."])]);
-}
+// A function, not top-level await: tsx runs this file as CommonJS.
+async function main(): Promise<number> {
+  const results: Array<[string, number]> = [];
 
-const vitest = [bin("vitest", "vitest.mjs"), "run"];
-results.push(["unit + integration on SQLite (vitest)", run("vitest", [...vitest, ...vitestArgs])]);
-
-// The same integration suites again on PostgreSQL (tests/db covers both providers itself, and the
-// realtime server has no database), whenever PostgreSQL is installed — CI always installs it.
-if (wholeSuite) {
-  if (findPostgresBinDir() || process.env.TEST_POSTGRES_URL || process.env.REQUIRE_POSTGRES === "1") {
-    const pgEnv = { ...process.env, TEST_DATABASE_PROVIDER: "postgresql" };
-    const pgArgs = [...vitest, "--exclude", "tests/db/**", "--exclude", "tests/realtime/**"];
-    results.push(["integration on PostgreSQL (vitest)", run("vitest (PostgreSQL)", pgArgs, pgEnv)]);
-  } else {
-    console.warn("\n[test] PostgreSQL is not installed: skipping the PostgreSQL pass (apt-get install -y postgresql).");
+  const wholeSuite = vitestArgs.length === 0;
+  if (wholeSuite) {
+    results.push(["lint (eslint)", run("eslint", [bin("eslint", "bin/eslint.js"), "."])]);
+    results.push(["types (tsc)", run("tsc", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."])]);
   }
-}
 
-if (!skipE2e && wholeSuite) {
-  // The build must not depend on a developer's .env; a throwaway secret is enough to compile.
-  const buildEnv = { ...process.env, NODE_ENV: "production" as const, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "build-only-secret-build-only-secret-0000" };
-  const buildStatus = run("next build", [bin("next", "dist/bin/next"), "build"], buildEnv);
-  results.push(["next build", buildStatus]);
-  if (buildStatus === 0) {
-    // Fresh database and free ports for every run, so a developer's running app never collides.
-    rmSync(join("tmp", "e2e"), { recursive: true, force: true });
-    const e2eEnv = { ...process.env, E2E_APP_PORT: String(await freePort()), E2E_PUSHER_PORT: String(await freePort()) };
-    results.push(["end-to-end (playwright)", run("playwright", [bin("@playwright/test", "cli.js"), "test"], e2eEnv)]);
+  const vitest = [bin("vitest", "vitest.mjs"), "run"];
+  results.push(["unit + integration on SQLite (vitest)", run("vitest", [...vitest, ...vitestArgs])]);
+
+  // The same integration suites again on PostgreSQL (tests/db covers both providers itself, and the
+  // realtime server has no database), whenever PostgreSQL is installed — CI always installs it.
+  if (wholeSuite) {
+    if (findPostgresBinDir() || process.env.TEST_POSTGRES_URL || process.env.REQUIRE_POSTGRES === "1") {
+      const pgEnv = { ...process.env, TEST_DATABASE_PROVIDER: "postgresql" };
+      const pgArgs = [...vitest, "--exclude", "tests/db/**", "--exclude", "tests/realtime/**"];
+      results.push(["integration on PostgreSQL (vitest)", run("vitest (PostgreSQL)", pgArgs, pgEnv)]);
+    } else {
+      console.warn("\n[test] PostgreSQL is not installed: skipping the PostgreSQL pass (apt-get install -y postgresql).");
+    }
   }
+
+  if (!skipE2e && wholeSuite) {
+    // The build must not depend on a developer's .env; a throwaway secret is enough to compile.
+    const buildEnv = { ...process.env, NODE_ENV: "production" as const, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "build-only-secret-build-only-secret-0000" };
+    const buildStatus = run("next build", [bin("next", "dist/bin/next"), "build"], buildEnv);
+    results.push(["next build", buildStatus]);
+    if (buildStatus === 0) {
+      // Fresh database and free ports for every run, so a developer's running app never collides.
+      rmSync(join("tmp", "e2e"), { recursive: true, force: true });
+      const e2eEnv = { ...process.env, E2E_APP_PORT: String(await freePort()), E2E_PUSHER_PORT: String(await freePort()) };
+      results.push(["end-to-end (playwright)", run("playwright", [bin("@playwright/test", "cli.js"), "test"], e2eEnv)]);
+    }
+  }
+
+  console.log("\n=== summary");
+  for (const [label, status] of results) console.log(`${status === 0 ? "PASS" : "FAIL"}  ${label}`);
+  const failed = results.filter(([, s]) => s !== 0).length;
+  console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
 }
 
-console.log("\n=== summary");
-for (const [label, status] of results) console.log(`${status === 0 ? "PASS" : "FAIL"}  ${label}`);
-const failed = results.filter(([, s]) => s !== 0).length;
-console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+void main().then((code) => process.exit(code));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
