@@ -3,6 +3,7 @@
 import type Pusher from "pusher-js";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
+import { watchlistTrackerFor } from "@/components/contacts/watchlist-tracker";
 import { useToast } from "@/components/ui/toast";
 import type { PusherClientConfig } from "@/lib/pusher/client-config";
 
@@ -67,6 +68,9 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
         toastRef.current({ title: message.from ? `Message from ${message.from}` : "New message", description: message.body });
       },
     });
+    // Track watchlist events from the first frame: the server sends the contacts' state once, right
+    // after sign-in, and a contacts list mounted later (e.g. after visiting /admin) needs it.
+    watchlistTrackerFor(client.pusher);
     clientRef.current = client;
     setPusher(client.pusher);
     setState(client.getState());
