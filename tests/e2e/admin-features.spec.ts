@@ -1,0 +1,79 @@
+import { expect, test } from "@playwright/test";
+
+import { newSignedInPage, rosterRow } from "./support";
+
+/**
+ * The console's extras in a real browser: receipts, broadcast, the live inspector and the
+ * contacts watchlist, against the embedded realtime server.
+ */
+
+test("a message's receipts reach the admin live: sent, delivered, read", async ({ browser }) => {
+  const alice = await newSignedInPage(browser, "alice@example.com");
+  const admin = await newSignedInPage(browser, "admin@example.com");
+
+  await admin.page.goto("/admin");
+  const row = rosterRow(admin.page, "alice@example.com");
+  await row.getByRole("button", { name: "Send message" }).click();
+  const dialog = admin.page.getByRole("dialog");
+  await dialog.getByLabel("Message").fill("Receipt check");
+  await dialog.getByRole("button", { name: "Send" }).click();
+  await expect(dialog).toBeHidden();
+
+  const item = alice.page.getByTestId("inbox-item").filter({ hasText: "Receipt check" });
+  await expect(item).toHaveAttribute("data-unread", "true");
+
+  await admin.page.goto("/admin/messages");
+  const messageRow = admin.page.getByTestId("message-row").filter({ hasText: "Receipt check" }).first();
+  await expect(messageRow).toHaveAttribute("data-status", "delivered");
+
+  await item.getByRole("button").first().click();
+  await expect(item).toHaveAttribute("data-unread", "false");
+  await expect(messageRow).toHaveAttribute("data-status", "read");
+
+  await alice.context.close();
+  await admin.context.close();
+});
+
+test("a broadcast reaches every signed-in user once and reports the count", async ({ browser }) => {
+  const alice = await newSignedInPage(browser, "alice@example.com");
+  const bob = await newSignedInPage(browser, "bob@example.com");
+  const admin = await newSignedInPage(browser, "admin@example.com");
+
+  await admin.page.goto("/admin/messages");
+  await admin.page.getByLabel("Broadcast message").fill("Maintenance at noon");
+  await admin.page.getByLabel("Recipients").selectOption({ label: "Users only" });
+  await admin.page.getByRole("button", { name: "Send broadcast" }).click();
+  await expect(admin.page.getByTestId("broadcast-result")).toHaveText(/Sent to 2 users/);
+
+  for (const user of [alice, bob]) {
+    await expect(user.page.getByTestId("inbox-item").filter({ hasText: "Maintenance at noon" })).toHaveCount(1);
+  }
+
+  await Promise.all([alice.context.close(), bob.context.close(), admin.context.close()]);
+});
+
+test("the inspector streams sign-ins as they happen", async ({ browser }) => {
+  const admin = await newSignedInPage(browser, "admin@example.com");
+  await admin.page.goto("/admin/inspector");
+  await expect(admin.page.getByTestId("inspector-log")).toBeVisible();
+
+  const bob = await newSignedInPage(browser, "bob@example.com");
+  await expect(admin.page.getByTestId("inspector-entry").filter({ hasText: "Bob signed in" }).first()).toBeVisible();
+  await expect(admin.page.locator('[data-testid="inspector-entry"][data-kind="connection-confirmed"]').first()).toBeVisible();
+
+  await Promise.all([bob.context.close(), admin.context.close()]);
+});
+
+test("contacts show who is online through the watchlist", async ({ browser }) => {
+  const alice = await newSignedInPage(browser, "alice@example.com");
+  const bobContact = alice.page.getByTestId("contact").filter({ hasText: "Bob" });
+  await expect(bobContact).toHaveAttribute("data-online", "false");
+
+  const bob = await newSignedInPage(browser, "bob@example.com");
+  await expect(bobContact).toHaveAttribute("data-online", "true");
+
+  await bob.context.close();
+  await expect(bobContact).toHaveAttribute("data-online", "false");
+
+  await alice.context.close();
+});
