@@ -261,7 +261,7 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
                     <Button size="sm" variant="destructive" onClick={() => setKickTarget(user)} aria-label={`Kick ${user.name}`}>
                       Kick
                     </Button>
-                    <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out ${user.name} everywhere`}>
+                    <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out everywhere: ${user.name}`}>
                       Sign out everywhere
                     </Button>
                     <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)} aria-label={`Ban ${user.name}`}>

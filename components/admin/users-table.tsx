@@ -106,7 +106,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                       </Button>
                     ) : (
                       <>
-                        <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out ${user.name} everywhere`}>
+                        <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out everywhere: ${user.name}`}>
                           Sign out everywhere
                         </Button>
                         {user.userId === currentUserId ? null : (

@@ -34,7 +34,7 @@ export function RevocationNotice() {
     <div role="alert" className="border-b border-red-300 bg-red-100 px-4 py-4 text-red-950 dark:border-red-800 dark:bg-red-950 dark:text-red-50">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3">
         <div className="flex flex-col gap-1">
-          <p className="text-base font-semibold">{notice.reason === "banned" ? "Your account was banned" : "You were signed out"}</p>
+          <p className="text-base font-semibold">Your session has ended</p>
           <p data-testid="account-revoked" className="text-sm">
             {notice.message}
           </p>
