@@ -2,26 +2,13 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
-import { firstIssueMessage } from "@/lib/admin/schemas";
+import { authorizeAdmin, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
 import { bannedMessage, banSchema } from "@/lib/admin/users";
 import { formatExactTime } from "@/lib/admin/format";
 import { db } from "@/lib/db/client";
 
 /** A reason of 500 characters plus an expiry fits many times over; refuse anything larger unread. */
 const MAX_REQUEST_BYTES = 16 * 1024;
-
-async function readJsonBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(contentType)) return { ok: false, response: jsonError(415, 'Send JSON: Content-Type must be "application/json".') };
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_REQUEST_BYTES) return { ok: false, response: jsonError(413, "Request body is too large.") };
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch {
-    return { ok: false, response: jsonError(400, 'Body must be JSON like { "reason": "Spamming", "expiresAt": null }.') };
-  }
-}
 
 /**
  * POST /api/admin/users/{userId}/ban with `{ reason, expiresAt?: ISO datetime | null }`.
@@ -38,14 +25,8 @@ export async function handleBanUser(request: Request, userId: string): Promise<R
   // Locking out the only admin would leave nobody able to unban.
   if (userId === admin.id) return jsonError(400, "You can't ban yourself.");
 
-  const body = await readJsonBody(request);
-  if (!body.ok) return body.response;
-  const parsed = banSchema.safeParse(body.value);
-  if (!parsed.success) {
-    return jsonError(400, firstIssueMessage(parsed.error), {
-      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    });
-  }
+  const parsed = await parseJsonBody(request, banSchema, '{ "reason": "Spamming", "expiresAt": null }', { maxBytes: MAX_REQUEST_BYTES });
+  if ("response" in parsed) return parsed.response;
   const reason = parsed.data.reason;
   const expiresAt = parsed.data.expiresAt ? new Date(parsed.data.expiresAt) : null;
 

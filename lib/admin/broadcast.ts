@@ -3,11 +3,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdmin, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
 import { broadcastSchema } from "@/lib/admin/schemas";
 import { publishActivity } from "@/lib/inspector/publish";
 import { getSignedInUsers } from "@/lib/messages/queries";
-import { parseJsonBody } from "@/lib/messages/request";
 import { oversizeProblem, sendMessages } from "@/lib/messages/send";
 
 /**

@@ -1,5 +1,8 @@
 import "server-only";
 
+import type { z } from "zod";
+
+import { firstIssueMessage } from "@/lib/admin/schemas";
 import { authenticateRequest, describeRejection, type SessionUser } from "@/lib/auth/session";
 
 /** Every admin API answer is JSON and private to the session that asked. */
@@ -26,4 +29,39 @@ export async function authorizeAdmin(request: Request): Promise<{ admin: AdminUs
   if (!check.ok) return { response: jsonError(401, `${describeRejection(check)} Sign in as an administrator.`) };
   if (check.user.role !== "ADMIN") return { response: jsonError(403, "Forbidden: this action needs the ADMIN role.") };
   return { admin: check.user };
+}
+
+/** Bodies larger than this can't hold a valid message; refuse them before parsing. */
+const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON request body and validates it, answering 415/413/400 the same way for every admin
+ * endpoint. Requiring JSON also keeps plain cross-site form posts out. `example` completes the
+ * "Body must be JSON like …" hint.
+ */
+export async function parseJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  example: string,
+  { maxBytes = DEFAULT_MAX_REQUEST_BYTES }: { maxBytes?: number } = {},
+): Promise<{ data: z.output<S> } | { response: Response }> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(contentType)) return { response: jsonError(415, 'Send JSON: Content-Type must be "application/json".') };
+  const raw = await request.text();
+  if (Buffer.byteLength(raw) > maxBytes) return { response: jsonError(413, "Request body is too large.") };
+  let input: unknown;
+  try {
+    input = JSON.parse(raw);
+  } catch {
+    return { response: jsonError(400, `Body must be JSON like ${example}.`) };
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      response: jsonError(400, firstIssueMessage(parsed.error), {
+        issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+      }),
+    };
+  }
+  return { data: parsed.data };
 }

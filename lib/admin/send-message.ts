@@ -1,12 +1,11 @@
 import "server-only";
 
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdmin, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
 import { sendMessageSchema } from "@/lib/admin/schemas";
 import { db } from "@/lib/db/client";
 import { publishActivity } from "@/lib/inspector/publish";
 import { notifyMessageStatus } from "@/lib/messages/notify";
-import { parseJsonBody } from "@/lib/messages/request";
 import { oversizeProblem, sendMessages } from "@/lib/messages/send";
 import { offlineNotice } from "@/lib/messages/types";
 import { countLiveConnections } from "@/lib/roster/roster";
