@@ -2,13 +2,15 @@
 
 import { useId, useState, type FormEvent } from "react";
 
+import { ActionError } from "@/components/admin/action-error";
 import type { AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
+import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { firstIssueMessage } from "@/lib/admin/schemas";
-import { accountActionPath, BAN_REASON_MAX_CHARS, banSchema, postAccountAction } from "@/lib/admin/users";
+import { accountActionPath, BAN_REASON_MAX_CHARS, banSchema } from "@/lib/admin/users";
 
 interface BanDialogProps {
   user: AccountTarget | null;
@@ -47,8 +49,7 @@ function localInputValue(date: Date): string {
 function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: () => void; onBanned: BanDialogProps["onBanned"] }) {
   const [reason, setReason] = useState("");
   const [expires, setExpires] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [banning, setBanning] = useState(false);
+  const { run, pending: banning, error, setError, reset } = useAdminAction();
   // Only rendered in the browser (the dialog's body mounts when opened), so local time is safe here.
   const [minExpiry] = useState(() => localInputValue(new Date()));
   const reasonId = useId();
@@ -65,17 +66,9 @@ function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: 
       setError(firstIssueMessage(parsed.error));
       return;
     }
-    setBanning(true);
-    setError(null);
-    const failure = await postAccountAction(accountActionPath(user.userId, "ban"), { reason: parsed.data.reason, expiresAt: parsed.data.expiresAt ?? null });
-    setBanning(false);
-    if (failure === null) onBanned(user);
-    else setError(failure);
+    const result = await run(accountActionPath(user.userId, "ban"), { reason: parsed.data.reason, expiresAt: parsed.data.expiresAt ?? null });
+    if (result?.ok) onBanned(user);
   }
-
-  const clearError = () => {
-    if (error) setError(null);
-  };
 
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-4">
@@ -89,7 +82,7 @@ function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: 
           value={reason}
           onChange={(event) => {
             setReason(event.target.value);
-            clearError();
+            reset();
           }}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? errorId : undefined}
@@ -108,7 +101,7 @@ function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: 
           value={expires}
           onChange={(event) => {
             setExpires(event.target.value);
-            clearError();
+            reset();
           }}
           aria-describedby={expiresHintId}
         />
@@ -119,11 +112,7 @@ function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: 
       <p className="text-sm">
         {user.name} ({user.email}) is signed out on every device at once.
       </p>
-      {error ? (
-        <p id={errorId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-          {error}
-        </p>
-      ) : null}
+      <ActionError error={error} id={errorId} />
       <div className="flex justify-end gap-2">
         <Button variant="outline" onClick={onCancel} disabled={banning}>
           Cancel

@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 
+import { ActionError } from "@/components/admin/action-error";
+import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Textarea } from "@/components/ui/input";
@@ -25,9 +27,8 @@ export function BroadcastForm() {
   const router = useRouter();
   const [message, setMessage] = useState("");
   const [role, setRole] = useState<"" | BroadcastRole>("");
-  const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
+  const { run, pending: sending, error, setError, reset } = useAdminAction<{ recipients?: number }>();
   const messageId = useId();
   const roleId = useId();
   const errorId = useId();
@@ -43,29 +44,13 @@ export function BroadcastForm() {
       setResult(null);
       return;
     }
-    setSending(true);
-    setError(null);
     setResult(null);
-    try {
-      const response = await fetch("/api/admin/broadcast", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(parsed.data),
-      });
-      const body = (await response.json().catch(() => null)) as { ok?: boolean; error?: string; recipients?: number } | null;
-      if (!response.ok || !body?.ok) {
-        setError(body?.error ?? `The server answered ${response.status}. Try again.`);
-        return;
-      }
-      setResult(describeBroadcastResult(body.recipients ?? 0));
-      setMessage("");
-      // The new rows come from the server; other consoles find out through delivery receipts.
-      router.refresh();
-    } catch {
-      setError("Could not reach the server. Check your connection and try again.");
-    } finally {
-      setSending(false);
-    }
+    const answer = await run("/api/admin/broadcast", parsed.data);
+    if (!answer?.ok) return;
+    setResult(describeBroadcastResult(answer.body.recipients ?? 0));
+    setMessage("");
+    // The new rows come from the server; other consoles find out through delivery receipts.
+    router.refresh();
   }
 
   const length = message.trim().length;
@@ -80,7 +65,7 @@ export function BroadcastForm() {
           value={message}
           onChange={(event) => {
             setMessage(event.target.value);
-            if (error) setError(null);
+            reset();
           }}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${errorId} ${counterId}` : counterId}
@@ -114,11 +99,7 @@ export function BroadcastForm() {
           {sending ? "Sending…" : "Send broadcast"}
         </Button>
       </div>
-      {error ? (
-        <p id={errorId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-          {error}
-        </p>
-      ) : null}
+      <ActionError error={error} id={errorId} />
       <p role="status" data-testid="broadcast-result" className="text-sm text-emerald-700 dark:text-emerald-300">
         {result}
       </p>

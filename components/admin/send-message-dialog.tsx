@@ -2,6 +2,8 @@
 
 import { useId, useState, type FormEvent } from "react";
 
+import { ActionError } from "@/components/admin/action-error";
+import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Textarea } from "@/components/ui/input";
@@ -38,8 +40,7 @@ export function SendMessageDialog({ user, onClose, onSent }: SendMessageDialogPr
 
 function SendMessageForm({ user, onCancel, onSent }: { user: RosterEntry; onCancel: () => void; onSent: SendMessageDialogProps["onSent"] }) {
   const [message, setMessage] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
+  const { run, pending: sending, error, setError, reset } = useAdminAction<{ deliveredLive?: boolean }>();
   const fieldId = useId();
   const errorId = useId();
   const counterId = useId();
@@ -53,25 +54,8 @@ function SendMessageForm({ user, onCancel, onSent }: { user: RosterEntry; onCanc
       setError(firstIssueMessage(parsed.error));
       return;
     }
-    setSending(true);
-    setError(null);
-    try {
-      const response = await fetch(`/api/admin/users/${encodeURIComponent(user.userId)}/messages`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(parsed.data),
-      });
-      const body = (await response.json().catch(() => null)) as { ok?: boolean; error?: string; deliveredLive?: boolean } | null;
-      if (!response.ok || !body?.ok) {
-        setError(body?.error ?? `The server answered ${response.status}. Try again.`);
-        return;
-      }
-      onSent(user, { deliveredLive: body.deliveredLive === true });
-    } catch {
-      setError("Could not reach the server. Check your connection and try again.");
-    } finally {
-      setSending(false);
-    }
+    const result = await run(`/api/admin/users/${encodeURIComponent(user.userId)}/messages`, parsed.data);
+    if (result?.ok) onSent(user, { deliveredLive: result.body.deliveredLive === true });
   }
 
   const length = message.trim().length;
@@ -87,7 +71,7 @@ function SendMessageForm({ user, onCancel, onSent }: { user: RosterEntry; onCanc
           onChange={(event) => {
             setMessage(event.target.value);
             // An error about the previous text would be misleading once it changed.
-            if (error) setError(null);
+            reset();
           }}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${errorId} ${counterId}` : counterId}
@@ -98,11 +82,7 @@ function SendMessageForm({ user, onCancel, onSent }: { user: RosterEntry; onCanc
           {length} / {MESSAGE_MAX_CHARS} characters
         </p>
       </div>
-      {error ? (
-        <p id={errorId} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-          {error}
-        </p>
-      ) : null}
+      <ActionError error={error} id={errorId} />
       <div className="flex justify-end gap-2">
         <Button variant="outline" onClick={onCancel} disabled={sending}>
           Cancel

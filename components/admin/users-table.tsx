@@ -5,12 +5,13 @@ import { useState, useTransition } from "react";
 
 import { BanDialog } from "@/components/admin/ban-dialog";
 import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
+import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { formatExactTime } from "@/lib/admin/format";
-import { accountActionPath, postAccountAction, type UserListEntry } from "@/lib/admin/users";
+import { accountActionPath, type UserListEntry } from "@/lib/admin/users";
 
 interface UsersTableProps {
   users: UserListEntry[];
@@ -29,20 +30,23 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
   const [refreshing, startRefresh] = useTransition();
   const [signOutTarget, setSignOutTarget] = useState<AccountTarget | null>(null);
   const [banTarget, setBanTarget] = useState<AccountTarget | null>(null);
+  const unbanAction = useAdminAction();
+  // Which row's Unban is running: every Unban is disabled meanwhile, only that one says so.
   const [unbanningId, setUnbanningId] = useState<string | null>(null);
 
   const refresh = () => startRefresh(() => router.refresh());
 
   async function unban(user: UserListEntry) {
-    if (unbanningId) return;
+    if (unbanAction.pending) return;
     setUnbanningId(user.userId);
-    const failure = await postAccountAction(accountActionPath(user.userId, "unban"));
+    const result = await unbanAction.run(accountActionPath(user.userId, "unban"));
+    if (result === null) return;
     setUnbanningId(null);
-    if (failure === null) {
+    if (result.ok) {
       toast({ title: `${user.name} was unbanned`, description: "They can sign in again.", variant: "success" });
       refresh();
     } else {
-      toast({ title: `Could not unban ${user.name}`, description: failure, variant: "destructive" });
+      toast({ title: `Could not unban ${user.name}`, description: result.error, variant: "destructive" });
     }
   }
 
@@ -98,11 +102,11 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                         size="sm"
                         variant="outline"
                         onClick={() => void unban(user)}
-                        disabled={unbanningId !== null}
-                        aria-busy={unbanningId === user.userId}
+                        disabled={unbanAction.pending}
+                        aria-busy={unbanAction.pending && unbanningId === user.userId}
                         aria-label={`Unban ${user.name}`}
                       >
-                        {unbanningId === user.userId ? "Unbanning…" : "Unban"}
+                        {unbanAction.pending && unbanningId === user.userId ? "Unbanning…" : "Unban"}
                       </Button>
                     ) : (
                       <>

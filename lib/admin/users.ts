@@ -77,24 +77,6 @@ export function toUserListEntry(
 }
 
 /** The account-control endpoints, by action, for the dialogs that call them. */
-export function accountActionPath(userId: string, action: "ban" | "unban" | "sign-out-everywhere"): string {
+export function accountActionPath(userId: string, action: "kick" | "ban" | "unban" | "sign-out-everywhere"): string {
   return `/api/admin/users/${encodeURIComponent(userId)}/${action}`;
-}
-
-/**
- * POSTs one account action from the browser. Resolves with null on success, otherwise with the
- * sentence to show the admin (the server's `{ error }` when there is one).
- */
-export async function postAccountAction(path: string, json?: unknown): Promise<string | null> {
-  try {
-    const response = await fetch(path, {
-      method: "POST",
-      ...(json === undefined ? {} : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(json) }),
-    });
-    const body = (await response.json().catch(() => null)) as { ok?: boolean; error?: string } | null;
-    if (response.ok && body?.ok) return null;
-    return body?.error ?? `The server answered ${response.status}. Try again.`;
-  } catch {
-    return "Could not reach the server. Check your connection and try again.";
-  }
 }
