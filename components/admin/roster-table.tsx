@@ -7,7 +7,7 @@ import { KickDialog } from "@/components/admin/kick-dialog";
 import { RelativeTime } from "@/components/admin/relative-time";
 import { SendMessageDialog, type SendMessageResult } from "@/components/admin/send-message-dialog";
 import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
-import { useRealtime } from "@/components/realtime";
+import { useChannelEvent, useChannelLiveState, type ChannelLiveState } from "@/components/realtime";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -16,9 +16,7 @@ import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
 import { ROSTER_POLL_INTERVAL_MS, ROSTER_REFETCH_DEBOUNCE_MS } from "@/lib/roster/constants";
 import type { RosterEntry, RosterResponse } from "@/lib/roster/types";
 
-type LiveState = "connecting" | "live" | "offline" | "error";
-
-const liveBadge: Record<LiveState, { label: string; variant: "success" | "warning" | "destructive" | "secondary" }> = {
+const liveBadge: Record<ChannelLiveState, { label: string; variant: "success" | "warning" | "destructive" | "secondary" }> = {
   connecting: { label: "Connecting…", variant: "secondary" },
   live: { label: "Live", variant: "success" },
   offline: { label: "Offline: updates paused", variant: "warning" },
@@ -47,12 +45,11 @@ interface RosterTableProps {
  * purpose: refetching the database's state makes lost, duplicated or reordered events harmless.
  */
 export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
-  const { pusher } = useRealtime();
   const { toast } = useToast();
   const [users, setUsers] = useState<RosterEntry[]>(initialUsers);
   const [now, setNow] = useState(renderedAt);
   const hydrated = useHydrated();
-  const [liveState, setLiveState] = useState<LiveState>("connecting");
+  const liveState = useChannelLiveState(ADMIN_CHANNEL);
   const [fetchError, setFetchError] = useState<string | null>(null);
   const [messageTarget, setMessageTarget] = useState<RosterEntry | null>(null);
   const [kickTarget, setKickTarget] = useState<RosterEntry | null>(null);
@@ -106,34 +103,9 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
     };
   }, [refetch]);
 
-  useEffect(() => {
-    if (!pusher) return;
-    const channel = pusher.subscribe(ADMIN_CHANNEL);
-    // Whatever happened between the server render and the subscription (or while the socket was
-    // down) produced events nobody heard: refetch once subscribed.
-    const onSubscribed = () => {
-      setLiveState(pusher.connection.state === "connected" ? "live" : "connecting");
-      scheduleRefetch();
-    };
-    const onSubscriptionError = () => setLiveState("error");
-    const onStateChange = ({ current }: { previous: string; current: string }) => {
-      if (current === "connected") setLiveState(channel.subscribed ? "live" : "connecting");
-      else if (current === "connecting" || current === "initialized") setLiveState("connecting");
-      else setLiveState("offline");
-    };
-    channel.bind("pusher:subscription_succeeded", onSubscribed);
-    channel.bind("pusher:subscription_error", onSubscriptionError);
-    channel.bind(AdminEvents.rosterChanged, scheduleRefetch);
-    pusher.connection.bind("state_change", onStateChange);
-    if (channel.subscribed) onSubscribed();
-    return () => {
-      channel.unbind("pusher:subscription_succeeded", onSubscribed);
-      channel.unbind("pusher:subscription_error", onSubscriptionError);
-      channel.unbind(AdminEvents.rosterChanged, scheduleRefetch);
-      pusher.connection.unbind("state_change", onStateChange);
-      pusher.unsubscribe(ADMIN_CHANNEL);
-    };
-  }, [pusher, scheduleRefetch]);
+  // Whatever happened between the server render and the subscription (or while the socket was
+  // down) produced events nobody heard: refetch once subscribed.
+  useChannelEvent(ADMIN_CHANNEL, AdminEvents.rosterChanged, scheduleRefetch, scheduleRefetch);
 
   function handleSent(user: RosterEntry, result: SendMessageResult) {
     setMessageTarget(null);

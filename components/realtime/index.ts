@@ -2,4 +2,4 @@ export { RealtimeProvider, useRealtime, type RealtimeContextValue } from "./real
 export { RealtimeIndicator, RealtimeStatusLine, TerminatedBanner } from "./realtime-status";
 export { describeStatus, TERMINATED_MESSAGE, type ReceivedMessage, type RealtimeState, type RealtimeStatus } from "./state";
 export { postReceipt } from "./receipts";
-export { useChannelEvent } from "./use-channel-event";
+export { useChannelEvent, useChannelLiveState, type ChannelLiveState } from "./use-channel-event";

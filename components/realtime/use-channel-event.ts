@@ -1,7 +1,7 @@
 "use client";
 
 import type Pusher from "pusher-js";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { useRealtime } from "./realtime-provider";
 
@@ -60,4 +60,40 @@ export function useChannelEvent(channelName: string, eventName: string, onEvent:
       release();
     };
   }, [pusher, channelName, eventName]);
+}
+
+export type ChannelLiveState = "connecting" | "live" | "offline" | "error";
+
+/**
+ * Whether events on `channelName` are reaching this tab: "live" only while the socket is connected
+ * and the subscription has succeeded. Holds the channel like useChannelEvent, so it can be used
+ * alongside it without either unsubscribing the other.
+ */
+export function useChannelLiveState(channelName: string): ChannelLiveState {
+  const { pusher } = useRealtime();
+  const [state, setState] = useState<ChannelLiveState>("connecting");
+
+  useEffect(() => {
+    if (!pusher) return;
+    const { channel, release } = hold(pusher, channelName);
+    const onSubscribed = () => setState(pusher.connection.state === "connected" ? "live" : "connecting");
+    const onSubscriptionError = () => setState("error");
+    const onStateChange = ({ current }: { current: string }) => {
+      if (current === "connected") setState(channel.subscribed ? "live" : "connecting");
+      else if (current === "connecting" || current === "initialized") setState("connecting");
+      else setState("offline");
+    };
+    channel.bind("pusher:subscription_succeeded", onSubscribed);
+    channel.bind("pusher:subscription_error", onSubscriptionError);
+    pusher.connection.bind("state_change", onStateChange);
+    if (channel.subscribed) onSubscribed();
+    return () => {
+      channel.unbind("pusher:subscription_succeeded", onSubscribed);
+      channel.unbind("pusher:subscription_error", onSubscriptionError);
+      pusher.connection.unbind("state_change", onStateChange);
+      release();
+    };
+  }, [pusher, channelName]);
+
+  return state;
 }

@@ -3,7 +3,7 @@
 import { useDeferredValue, useEffect, useMemo, useReducer, useState } from "react";
 
 import { RelativeTime } from "@/components/admin/relative-time";
-import { useRealtime } from "@/components/realtime";
+import { useChannelEvent, useChannelLiveState, type ChannelLiveState } from "@/components/realtime";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -20,9 +20,7 @@ import {
 } from "@/lib/inspector/activity";
 import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
 
-type LiveState = "connecting" | "live" | "offline" | "error";
-
-const LIVE_TEXT: Record<LiveState, string> = {
+const LIVE_TEXT: Record<ChannelLiveState, string> = {
   connecting: "Connecting…",
   live: "Live",
   offline: "Offline: lines sent meanwhile are lost",
@@ -54,9 +52,8 @@ function variantOf(entry: InspectorEntry): BadgeVariant {
  * holds new lines aside instead of dropping them.
  */
 export function LiveInspector() {
-  const { pusher } = useRealtime();
   const [log, dispatch] = useReducer(inspectorReducer, undefined, () => createInspectorLog());
-  const [liveState, setLiveState] = useState<LiveState>("connecting");
+  const liveState = useChannelLiveState(ADMIN_CHANNEL);
   const [kinds, setKinds] = useState<ReadonlySet<ActivityKind>>(() => new Set(ACTIVITY_KINDS));
   const [text, setText] = useState("");
   const deferredText = useDeferredValue(text);
@@ -67,33 +64,10 @@ export function LiveInspector() {
     return () => clearInterval(tick);
   }, []);
 
-  useEffect(() => {
-    if (!pusher) return;
-    const channel = pusher.subscribe(ADMIN_CHANNEL);
-    const onActivity = (data: unknown) => {
-      const activity = parseActivity(data);
-      if (activity) dispatch({ type: "receive", activity });
-    };
-    const onSubscribed = () => setLiveState(pusher.connection.state === "connected" ? "live" : "connecting");
-    const onSubscriptionError = () => setLiveState("error");
-    const onStateChange = ({ current }: { current: string }) => {
-      if (current === "connected") setLiveState(channel.subscribed ? "live" : "connecting");
-      else if (current === "connecting" || current === "initialized") setLiveState("connecting");
-      else setLiveState("offline");
-    };
-    channel.bind(AdminEvents.activity, onActivity);
-    channel.bind("pusher:subscription_succeeded", onSubscribed);
-    channel.bind("pusher:subscription_error", onSubscriptionError);
-    pusher.connection.bind("state_change", onStateChange);
-    if (channel.subscribed) onSubscribed();
-    return () => {
-      channel.unbind(AdminEvents.activity, onActivity);
-      channel.unbind("pusher:subscription_succeeded", onSubscribed);
-      channel.unbind("pusher:subscription_error", onSubscriptionError);
-      pusher.connection.unbind("state_change", onStateChange);
-      pusher.unsubscribe(ADMIN_CHANNEL);
-    };
-  }, [pusher]);
+  useChannelEvent(ADMIN_CHANNEL, AdminEvents.activity, (data) => {
+    const activity = parseActivity(data);
+    if (activity) dispatch({ type: "receive", activity });
+  });
 
   const visible = useMemo(() => log.entries.filter((entry) => matchesFilter(entry, { kinds, text: deferredText })), [log.entries, kinds, deferredText]);
 
