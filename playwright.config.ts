@@ -39,7 +39,8 @@ export default defineConfig({
       APP_BIND_HOST: "127.0.0.1",
       NEXTAUTH_URL: baseURL,
       NEXTAUTH_SECRET: "e2e-only-secret-e2e-only-secret-e2e-0001",
-      DATABASE_URL: "file:./tmp/e2e/app.db",
+      // scripts/test.ts sets E2E_DATABASE_URL for its PostgreSQL pass.
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./tmp/e2e/app.db",
       PUSHER_PORT: String(pusherPort),
       SEED_DEMO_ACCOUNTS: "true",
       DEMO_PASSWORD: "demo-password",

@@ -3,6 +3,8 @@
  *   0. ESLint and the TypeScript compiler over the whole project.
  *   1. Vitest: unit and integration tests (real SQLite/PostgreSQL, real realtime server, official SDKs).
  *   2. A production build of the app, then Playwright end-to-end tests in Chromium against it.
+ * When PostgreSQL is installed, the integration suites and the browser tests run a second time
+ * with the app on PostgreSQL.
  * Arguments after `--` go to Vitest, e.g. `npm test -- tests/realtime`; `--skip-e2e` skips step 2.
  */
 import { spawnSync } from "node:child_process";
@@ -10,7 +12,7 @@ import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
-import { findPostgresBinDir } from "../tests/support/postgres";
+import { findPostgresBinDir, startPostgresServer } from "../tests/support/postgres";
 
 const args = process.argv.slice(2);
 const skipE2e = args.includes("--skip-e2e") || process.env.SKIP_E2E === "true";
@@ -39,8 +41,9 @@ async function main(): Promise<number> {
 
   // The same integration suites again on PostgreSQL (tests/db covers both providers itself, and the
   // realtime server has no database), whenever PostgreSQL is installed — CI always installs it.
+  const postgresAvailable = Boolean(findPostgresBinDir() || process.env.TEST_POSTGRES_URL || process.env.REQUIRE_POSTGRES === "1");
   if (wholeSuite) {
-    if (findPostgresBinDir() || process.env.TEST_POSTGRES_URL || process.env.REQUIRE_POSTGRES === "1") {
+    if (postgresAvailable) {
       const pgEnv = { ...process.env, TEST_DATABASE_PROVIDER: "postgresql" };
       const pgArgs = [...vitest, "--exclude", "tests/db/**", "--exclude", "tests/realtime/**"];
       results.push(["integration on PostgreSQL (vitest)", run("vitest (PostgreSQL)", pgArgs, pgEnv)]);
@@ -57,8 +60,20 @@ async function main(): Promise<number> {
     if (buildStatus === 0) {
       // Fresh database and free ports for every run, so a developer's running app never collides.
       rmSync(join("tmp", "e2e"), { recursive: true, force: true });
-      const e2eEnv = { ...process.env, E2E_APP_PORT: String(await freePort()), E2E_PUSHER_PORT: String(await freePort()) };
-      results.push(["end-to-end (playwright)", run("playwright", [bin("@playwright/test", "cli.js"), "test"], e2eEnv)]);
+      const playwright = [bin("@playwright/test", "cli.js"), "test"];
+      const e2eEnv = async () => ({ ...process.env, E2E_APP_PORT: String(await freePort()), E2E_PUSHER_PORT: String(await freePort()) });
+      results.push(["end-to-end on SQLite (playwright)", run("playwright", playwright, await e2eEnv())]);
+
+      // The browser flows once more with the app on PostgreSQL, on a throwaway cluster.
+      if (postgresAvailable) {
+        const server = await startPostgresServer();
+        try {
+          const env = { ...(await e2eEnv()), E2E_DATABASE_URL: await server.createDatabase("e2e") };
+          results.push(["end-to-end on PostgreSQL (playwright)", run("playwright (PostgreSQL)", playwright, env)]);
+        } finally {
+          await server.stop();
+        }
+      }
     }
   }
 
