@@ -1,6 +1,7 @@
 import "server-only";
 
 import { db } from "@/lib/db/client";
+import { publishActivity } from "@/lib/inspector/publish";
 
 /** Every admin action, in the order the audit page's filter lists them. */
 export const AUDIT_ACTIONS = ["message", "broadcast", "kick", "sign-out-everywhere", "ban", "unban"] as const;
@@ -17,9 +18,17 @@ export interface AuditEntry {
   result: string;
 }
 
-/** Append-only: admin actions are recorded whether or not they succeeded. */
+/**
+ * Append-only: admin actions are recorded whether or not they succeeded. Every recorded action is
+ * also a line in the live inspector, so operators watching it see what admins do as it happens;
+ * publishActivity only queues the line, so the action neither waits for nor fails on Pusher.
+ */
 export async function writeAudit(entry: AuditEntry): Promise<void> {
-  await db.auditLog.create({ data: entry });
+  const { actorId, action, targetUserId, summary, result } = entry;
+  await Promise.all([
+    db.auditLog.create({ data: entry }),
+    publishActivity({ kind: "admin-action", userId: targetUserId, summary, detail: { action, result, actorId } }),
+  ]);
 }
 
 /** Keeps audit results short enough to read in a table. */

@@ -13,6 +13,7 @@ import { APP, connectSignedInClient, createUser, sessionCookie, signedWebhook, s
 let harness: Harness;
 let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
 let handlePusherWebhook: typeof import("@/lib/pusher/webhook").handlePusherWebhook;
+let handleKickUser: typeof import("@/lib/admin/kick").handleKickUser;
 let publishActivity: typeof import("@/lib/inspector/publish").publishActivity;
 let flushActivity: typeof import("@/lib/inspector/publish").flushActivity;
 let parseActivity: typeof import("@/lib/inspector/activity").parseActivity;
@@ -23,6 +24,7 @@ beforeAll(async () => {
   harness = await startHarness();
   ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
   ({ handlePusherWebhook } = await import("@/lib/pusher/webhook"));
+  ({ handleKickUser } = await import("@/lib/admin/kick"));
   ({ publishActivity, flushActivity } = await import("@/lib/inspector/publish"));
   ({ parseActivity } = await import("@/lib/inspector/activity"));
 
@@ -135,6 +137,19 @@ describe("activity on the admin channel", () => {
     const webhookIndex = received.findIndex((a) => a.kind === "webhook" && a.summary.includes(`channel_vacated private-connection-${client.socketId}`));
     expect(webhookIndex).toBeGreaterThanOrEqual(0);
     expect(webhookIndex).toBeLessThan(received.indexOf(gone));
+  });
+
+  it("reports an admin action (a kick) with its actor, action and result", async () => {
+    const admin = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
+    const carol = await createUser(harness, { name: "Carol" });
+    const client = await connectSignedInClient(harness, carol.id);
+    const kick = new Request(`http://127.0.0.1:3000/api/admin/users/${carol.id}/kick`, { method: "POST", headers: { cookie: await sessionCookie(admin) } });
+    expect((await handleKickUser(kick, carol.id)).status).toBe(200);
+
+    const line = await find((a) => a.kind === "admin-action" && a.userId === carol.id, "admin-action activity");
+    expect(line.detail).toEqual({ action: "kick", result: "ok", actorId: admin.id });
+    expect(line.summary).toContain("Kicked Carol");
+    client.disconnect();
   });
 
   it("delivers a burst in order (batched) and never makes the caller wait for Pusher", async () => {
