@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError, notifyRosterChanged } from "@/lib/roster/notify";
+import type { RosterChangeReason } from "@/lib/roster/types";
 
 export type DisconnectOutcome =
   /** `noticeError`: the account-revoked event could not be sent (the disconnect still happened). */
@@ -13,13 +14,18 @@ export type DisconnectOutcome =
 
 /**
  * Closes every socket signed in as the user (terminate → close code 4009, so pusher-js does not
- * reconnect), optionally telling their tabs why first. Shared by kick, sign-out-everywhere and ban.
+ * reconnect), optionally telling their tabs why first. Shared by kick, sign-out-everywhere and ban;
+ * `action` is which one, for the roster-changed event admins receive.
  *
  * Revocation itself (sessionVersion, ban fields) is the caller's job and must happen before this:
  * pusher-js signs in again only after a reconnect, but a tab that reloads right after the
  * terminate must already find its session rejected by /pusher/user-auth.
  */
-export async function disconnectUser(userId: string, notice?: AccountRevokedPayload): Promise<DisconnectOutcome> {
+export async function disconnectUser(
+  userId: string,
+  action: Extract<RosterChangeReason, "kick" | "ban" | "sign-out-everywhere">,
+  notice?: AccountRevokedPayload,
+): Promise<DisconnectOutcome> {
   let noticeError: string | null = null;
   if (notice) {
     // Awaited so the event is published before the sockets close; a failure must not stop the
@@ -40,7 +46,7 @@ export async function disconnectUser(userId: string, notice?: AccountRevokedPayl
   // Remove the rows now rather than waiting for channel_vacated webhooks, so the roster (and every
   // admin console) drops the user at once; late vacated webhooks then find nothing, harmlessly.
   const { count } = await db.realtimeConnection.deleteMany({ where: { userId } });
-  await notifyRosterChanged("kick", userId);
+  await notifyRosterChanged(action, userId);
   return { ok: true, closed: count, noticeError };
 }
 

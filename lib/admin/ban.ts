@@ -41,7 +41,7 @@ export async function handleBanUser(request: Request, userId: string): Promise<R
     data: { bannedAt: new Date(), banReason: reason, banExpiresAt: expiresAt, sessionVersion: { increment: 1 } },
   });
 
-  const outcome = await disconnectUser(target.id, { reason: "banned", message: bannedMessage(reason, expiresAt) });
+  const outcome = await disconnectUser(target.id, "ban", { reason: "banned", message: bannedMessage(reason, expiresAt) });
   if (!outcome.ok) {
     await writeAudit({ actorId: admin.id, action: "ban", targetUserId: target.id, summary: `${summary}; connections not closed`, result: auditError(outcome.error) });
     return jsonError(502, `${target.name} is banned and can't sign in, but their open connections could not be closed (${outcome.error}).`);

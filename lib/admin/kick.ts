@@ -19,7 +19,7 @@ export async function handleKickUser(request: Request, userId: string): Promise<
   const who = `${target.name} (${target.email})`;
 
   // No account-revoked notice: the session stays valid, and the tab's terminated banner says enough.
-  const outcome = await disconnectUser(target.id);
+  const outcome = await disconnectUser(target.id, "kick");
   if (!outcome.ok) {
     await writeAudit({ actorId: admin.id, action: "kick", targetUserId: target.id, summary: `Kick ${who}`, result: auditError(outcome.error) });
     return jsonError(502, `Could not disconnect ${target.name}: the realtime service refused (${outcome.error}).`);

@@ -24,7 +24,7 @@ export async function handleSignOutEverywhere(request: Request, userId: string):
   // other value, so this one write revokes all of them on their next request.
   await db.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
 
-  const outcome = await disconnectUser(target.id, { reason: "signed-out", message: SIGNED_OUT_EVERYWHERE_MESSAGE });
+  const outcome = await disconnectUser(target.id, "sign-out-everywhere", { reason: "signed-out", message: SIGNED_OUT_EVERYWHERE_MESSAGE });
   if (!outcome.ok) {
     await writeAudit({
       actorId: admin.id,

@@ -23,6 +23,8 @@ export type RosterChangeReason =
   | "connection-confirmed"
   | "connection-closed"
   | "kick"
+  | "ban"
+  | "sign-out-everywhere"
   | "reconcile";
 
 export interface RosterChangedPayload {

@@ -146,10 +146,12 @@ describe("POST /api/admin/users/{id}/sign-out-everywhere", () => {
     const events2 = timeline(tab2);
     const received: unknown[] = [];
     tab1.pusher.user.bind("account-revoked", (data: unknown) => received.push(data));
+    const trigger = vi.spyOn(pusherServer, "trigger");
 
     const response = await signOutEverywhere(alice.id);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
+    expect(trigger).toHaveBeenCalledWith("private-admin", "roster-changed", { reason: "sign-out-everywhere", userId: alice.id });
 
     expect(await tab1.closed).toBe(4009);
     expect(await tab2.closed).toBe(4009);
@@ -213,10 +215,12 @@ describe("POST /api/admin/users/{id}/ban", () => {
     const events = timeline(tab);
     const received: unknown[] = [];
     tab.pusher.user.bind("account-revoked", (data: unknown) => received.push(data));
+    const trigger = vi.spyOn(pusherServer, "trigger");
 
     const response = await ban(alice.id, { reason: "  Spamming the lobby  " });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
+    expect(trigger).toHaveBeenCalledWith("private-admin", "roster-changed", { reason: "ban", userId: alice.id });
 
     expect(await tab.closed).toBe(4009);
     await waitFor(() => events.length === 2, { message: "the timeline" });
