@@ -37,6 +37,8 @@ interface RosterTableProps {
   initialUsers: RosterEntry[];
   /** When the server rendered the initial data (ms), so the first render matches the HTML exactly. */
   renderedAt: number;
+  /** The signed-in admin: the server refuses self-bans, so the button isn't offered. */
+  currentUserId: string;
 }
 
 /**
@@ -44,7 +46,7 @@ interface RosterTableProps {
  * on the admin channel trigger a refetch of /api/admin/roster. The event carries no roster data on
  * purpose: refetching the database's state makes lost, duplicated or reordered events harmless.
  */
-export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
+export function RosterTable({ initialUsers, renderedAt, currentUserId }: RosterTableProps) {
   const { toast } = useToast();
   const [users, setUsers] = useState<RosterEntry[]>(initialUsers);
   const [now, setNow] = useState(renderedAt);
@@ -236,9 +238,11 @@ export function RosterTable({ initialUsers, renderedAt }: RosterTableProps) {
                     <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out everywhere: ${user.name}`}>
                       Sign out everywhere
                     </Button>
-                    <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)} aria-label={`Ban ${user.name}`}>
-                      Ban
-                    </Button>
+                    {user.userId === currentUserId ? null : (
+                      <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)} aria-label={`Ban ${user.name}`}>
+                        Ban
+                      </Button>
+                    )}
                   </div>
                 </TableCell>
               </TableRow>

@@ -32,7 +32,7 @@ export default async function AdminPage() {
           Signed in as {admin.name}. Users appear here while at least one of their tabs is signed in to realtime.
         </p>
       </header>
-      <RosterTable initialUsers={users} renderedAt={renderedAt} />
+      <RosterTable initialUsers={users} renderedAt={renderedAt} currentUserId={admin.id} />
     </div>
   );
 }
