@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "
 import { BanDialog } from "@/components/admin/ban-dialog";
 import { KickDialog } from "@/components/admin/kick-dialog";
 import { RelativeTime } from "@/components/admin/relative-time";
-import { SendMessageDialog, type SendMessageResult } from "@/components/admin/send-message-dialog";
+import { SendMessageDialog, sentMessageToast, type SendMessageResult } from "@/components/admin/send-message-dialog";
 import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
 import { useChannelEvent, useChannelLiveState, type ChannelLiveState } from "@/components/realtime";
 import { Badge } from "@/components/ui/badge";
@@ -109,13 +109,9 @@ export function RosterTable({ initialUsers, renderedAt, currentUserId }: RosterT
   // down) produced events nobody heard: refetch once subscribed.
   useChannelEvent(ADMIN_CHANNEL, AdminEvents.rosterChanged, scheduleRefetch, scheduleRefetch);
 
-  function handleSent(user: RosterEntry, result: SendMessageResult) {
+  function handleSent(user: AccountTarget, result: SendMessageResult) {
     setMessageTarget(null);
-    toast(
-      result.deliveredLive
-        ? { title: `Message sent to ${user.name}`, variant: "success" }
-        : { title: `${user.name} is offline; message stored`, description: "They can read it when they are back." },
-    );
+    toast(sentMessageToast(user, result));
   }
 
   function setKickPending(userId: string, pending: boolean) {

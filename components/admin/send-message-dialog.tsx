@@ -9,16 +9,24 @@ import { Dialog } from "@/components/ui/dialog";
 import { Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { firstIssueMessage, MESSAGE_MAX_CHARS, sendMessageSchema } from "@/lib/admin/schemas";
-import type { RosterEntry } from "@/lib/roster/types";
+import type { AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
+import type { ToastInput } from "@/components/ui/toast";
 
 export interface SendMessageResult {
   deliveredLive: boolean;
 }
 
+/** What the admin is told after a send: delivered live, or stored for an offline user. */
+export function sentMessageToast(user: AccountTarget, result: SendMessageResult): ToastInput {
+  return result.deliveredLive
+    ? { title: `Message sent to ${user.name}`, variant: "success" }
+    : { title: `${user.name} is offline; message stored`, description: "They can read it when they are back." };
+}
+
 interface SendMessageDialogProps {
-  user: RosterEntry | null;
+  user: AccountTarget | null;
   onClose: () => void;
-  onSent: (user: RosterEntry, result: SendMessageResult) => void;
+  onSent: (user: AccountTarget, result: SendMessageResult) => void;
 }
 
 /** Rendered once for the whole table; `user` says who the message is for (null = closed). */
@@ -38,7 +46,7 @@ export function SendMessageDialog({ user, onClose, onSent }: SendMessageDialogPr
   );
 }
 
-function SendMessageForm({ user, onCancel, onSent }: { user: RosterEntry; onCancel: () => void; onSent: SendMessageDialogProps["onSent"] }) {
+function SendMessageForm({ user, onCancel, onSent }: { user: AccountTarget; onCancel: () => void; onSent: SendMessageDialogProps["onSent"] }) {
   const [message, setMessage] = useState("");
   const { run, pending: sending, error, setError, reset } = useAdminAction<{ deliveredLive?: boolean }>();
   const fieldId = useId();

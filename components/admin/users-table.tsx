@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { BanDialog } from "@/components/admin/ban-dialog";
+import { SendMessageDialog, sentMessageToast } from "@/components/admin/send-message-dialog";
 import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
 import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Badge } from "@/components/ui/badge";
@@ -30,6 +31,9 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
   const [refreshing, startRefresh] = useTransition();
   const [signOutTarget, setSignOutTarget] = useState<AccountTarget | null>(null);
   const [banTarget, setBanTarget] = useState<AccountTarget | null>(null);
+  // The roster only lists connected users; here an admin can also message someone offline, and
+  // the message waits in their inbox.
+  const [messageTarget, setMessageTarget] = useState<AccountTarget | null>(null);
   const unbanAction = useAdminAction();
   // Which row's Unban is running: every Unban is disabled meanwhile, only that one says so.
   const [unbanningId, setUnbanningId] = useState<string | null>(null);
@@ -97,6 +101,9 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                 </TableCell>
                 <TableCell>
                   <div className="flex justify-end gap-2">
+                    <Button size="sm" variant="outline" onClick={() => setMessageTarget(user)} aria-label={`Send message to ${user.name}`}>
+                      Send message
+                    </Button>
                     {user.ban ? (
                       <Button
                         size="sm"
@@ -128,6 +135,14 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
         </TableBody>
       </Table>
 
+      <SendMessageDialog
+        user={messageTarget}
+        onClose={() => setMessageTarget(null)}
+        onSent={(user, result) => {
+          setMessageTarget(null);
+          toast(sentMessageToast(user, result));
+        }}
+      />
       <SignOutEverywhereDialog
         user={signOutTarget}
         onClose={() => setSignOutTarget(null)}
