@@ -7,6 +7,24 @@ import { newSignedInPage, rosterRow } from "./support";
  * contacts watchlist, against the embedded realtime server.
  */
 
+test("a message to an offline user waits in their inbox with an unread count", async ({ browser }) => {
+  const admin = await newSignedInPage(browser, "admin@example.com");
+  await admin.page.goto("/admin/users");
+  const bobUser = admin.page.locator('[data-testid="user-row"][data-user-email="bob@example.com"]');
+  await bobUser.getByRole("button", { name: "Send message to Bob" }).click();
+  const dialog = admin.page.getByRole("dialog");
+  await dialog.getByLabel("Message").fill("Read this when you are back");
+  await dialog.getByRole("button", { name: "Send" }).click();
+  await expect(admin.page.getByText("Bob is offline; message stored")).toBeVisible();
+
+  const bob = await newSignedInPage(browser, "bob@example.com");
+  const item = bob.page.getByTestId("inbox-item").filter({ hasText: "Read this when you are back" });
+  await expect(item).toHaveAttribute("data-unread", "true");
+  await expect(bob.page.getByTestId("unread-count")).not.toHaveText("0");
+
+  await Promise.all([admin.context.close(), bob.context.close()]);
+});
+
 test("a message's receipts reach the admin live: sent, delivered, read", async ({ browser }) => {
   const alice = await newSignedInPage(browser, "alice@example.com");
   const admin = await newSignedInPage(browser, "admin@example.com");
