@@ -2,14 +2,18 @@ import type { CredentialsConfig } from "next-auth/providers/credentials";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import {
-  connectSignedInClient,
+  clientPool,
+  createCast,
   createUser,
+  formRequest,
+  request,
+  resetDatabase,
   sessionCookie,
   startHarness,
   waitFor,
   type Harness,
   type SignedInClient,
-} from "../roster/harness";
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleBanUser: typeof import("@/lib/admin/ban").handleBanUser;
@@ -21,7 +25,8 @@ let authOptions: typeof import("@/lib/auth/options").authOptions;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
 let passwordHash: string;
 const PASSWORD = "correct horse battery staple";
-const clients: SignedInClient[] = [];
+const clients = clientPool(() => harness);
+const connect = clients.connect;
 
 type User = Awaited<ReturnType<typeof createUser>>;
 let admin: User;
@@ -44,43 +49,22 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.disconnect();
+  clients.disconnectAll();
   await harness?.close();
 });
 
 beforeEach(async () => {
-  for (const client of clients.splice(0)) client.disconnect();
+  clients.disconnectAll();
   vi.restoreAllMocks();
-  await harness.db.auditLog.deleteMany();
-  await harness.db.user.deleteMany();
-  admin = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
-  alice = await createUser(harness, { name: "Alice" });
-  bob = await createUser(harness, { name: "Bob" });
+  await resetDatabase(harness);
+  ({ admin, alice, bob, adminCookie, aliceCookie, bobCookie } = await createCast(harness));
   // The harness's users have no usable password; these tests also sign in through authorize().
   await harness.db.user.updateMany({ data: { passwordHash } });
-  adminCookie = await sessionCookie(admin);
-  aliceCookie = await sessionCookie(alice);
-  bobCookie = await sessionCookie(bob);
 });
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-async function connect(userId: string) {
-  const client = await connectSignedInClient(harness, userId);
-  clients.push(client);
-  return client;
-}
-
-function request(path: string, init: { cookie?: string; json?: unknown; body?: string; contentType?: string } = {}) {
-  const headers = new Headers();
-  if (init.cookie) headers.set("cookie", init.cookie);
-  let body = init.body;
-  if (init.json !== undefined) body = JSON.stringify(init.json);
-  if (body !== undefined) headers.set("content-type", init.contentType ?? "application/json");
-  return new Request(`http://127.0.0.1:3000${path}`, { method: "POST", headers, body });
-}
 
 const ban = (userId: string, json: unknown, cookie: string = adminCookie) => handleBanUser(request(`/api/admin/users/${userId}/ban`, { cookie, json }), userId);
 const unban = (userId: string, cookie: string = adminCookie) => handleUnbanUser(request(`/api/admin/users/${userId}/unban`, { cookie }), userId);
@@ -89,13 +73,7 @@ const signOutEverywhere = (userId: string, cookie: string = adminCookie) =>
 
 /** What pusher-js posts to /pusher/user-auth. */
 function userAuth(cookie: string, socketId = "123.456") {
-  return handleUserAuth(
-    new Request("http://127.0.0.1:3000/pusher/user-auth", {
-      method: "POST",
-      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ socket_id: socketId }).toString(),
-    }),
-  );
+  return handleUserAuth(formRequest("/pusher/user-auth", { socket_id: socketId }, { cookie }));
 }
 
 function authorize(email: string, password = PASSWORD) {

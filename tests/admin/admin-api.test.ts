@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import {
-  connectSignedInClient,
-  createUser,
-  sessionCookie,
-  startHarness,
-  waitFor,
-  type Harness,
-  type SignedInClient,
-} from "../roster/harness";
+import { clientPool, createCast, createUser, request, resetDatabase, startHarness, waitFor, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleGetRoster: typeof import("@/lib/admin/roster").handleGetRoster;
 let handleKickUser: typeof import("@/lib/admin/kick").handleKickUser;
 let handleSendMessage: typeof import("@/lib/admin/send-message").handleSendMessage;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
-const clients: SignedInClient[] = [];
+const clients = clientPool(() => harness);
+const connect = clients.connect;
 
 type User = Awaited<ReturnType<typeof createUser>>;
 let admin: User;
@@ -33,39 +26,18 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.disconnect();
+  clients.disconnectAll();
   await harness?.close();
 });
 
 beforeEach(async () => {
-  for (const client of clients.splice(0)) client.disconnect();
+  clients.disconnectAll();
   vi.restoreAllMocks();
-  await harness.db.auditLog.deleteMany();
-  await harness.db.message.deleteMany();
-  await harness.db.user.deleteMany();
-  admin = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
-  alice = await createUser(harness, { name: "Alice" });
-  bob = await createUser(harness, { name: "Bob" });
-  adminCookie = await sessionCookie(admin);
-  bobCookie = await sessionCookie(bob);
+  await resetDatabase(harness);
+  ({ admin, alice, bob, adminCookie, bobCookie } = await createCast(harness));
 });
 
-async function connect(userId: string) {
-  const client = await connectSignedInClient(harness, userId);
-  clients.push(client);
-  return client;
-}
-
-function request(path: string, init: { method?: string; cookie?: string; json?: unknown; body?: string; contentType?: string } = {}) {
-  const headers = new Headers();
-  if (init.cookie) headers.set("cookie", init.cookie);
-  let body = init.body;
-  if (init.json !== undefined) body = JSON.stringify(init.json);
-  if (body !== undefined) headers.set("content-type", init.contentType ?? "application/json");
-  return new Request(`http://127.0.0.1:3000${path}`, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body });
-}
-
-const rosterRequest = (cookie?: string) => handleGetRoster(request("/api/admin/roster", { cookie }));
+const rosterRequest = (cookie?: string) => handleGetRoster(request("/api/admin/roster", { method: "GET", cookie }));
 const kick = (userId: string, cookie?: string) => handleKickUser(request(`/api/admin/users/${userId}/kick`, { method: "POST", cookie }), userId);
 /** `null` = no session cookie at all. */
 const send = (userId: string, json: unknown, cookie: string | null = adminCookie) =>
@@ -102,7 +74,7 @@ describe("route files", () => {
     const params = Promise.resolve({ userId: "no-such-user" });
     expect((await kickRoute.POST(request("/api/admin/users/no-such-user/kick", { method: "POST", cookie: adminCookie }), { params })).status).toBe(404);
     expect((await messagesRoute.POST(request("/api/admin/users/no-such-user/messages", { cookie: adminCookie, json: { message: "hi" } }), { params })).status).toBe(404);
-    expect((await rosterRoute.GET(request("/api/admin/roster", { cookie: adminCookie }))).status).toBe(200);
+    expect((await rosterRoute.GET(request("/api/admin/roster", { method: "GET", cookie: adminCookie }))).status).toBe(200);
   });
 });
 

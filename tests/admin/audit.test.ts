@@ -3,14 +3,14 @@ import path from "node:path";
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { connectSignedInClient, createUser, sessionCookie, startHarness, type Harness, type SignedInClient } from "../roster/harness";
+import { clientPool, createUser, request, resetDatabase, sessionCookie, startHarness, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
 let csv: typeof import("@/lib/admin/audit-csv");
 let query: typeof import("@/lib/admin/audit-query");
 let writeAudit: typeof import("@/lib/admin/audit").writeAudit;
 let exportRoute: typeof import("@/app/api/admin/audit/export/route");
-const clients: SignedInClient[] = [];
+const clients = clientPool(() => harness);
 
 type User = Awaited<ReturnType<typeof createUser>>;
 let admin: User;
@@ -28,15 +28,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.disconnect();
+  clients.disconnectAll();
   await harness?.close();
 });
 
 beforeEach(async () => {
-  for (const client of clients.splice(0)) client.disconnect();
-  await harness.db.auditLog.deleteMany();
-  await harness.db.message.deleteMany();
-  await harness.db.user.deleteMany();
+  clients.disconnectAll();
+  await resetDatabase(harness);
   admin = await createUser(harness, { name: "Ada Admin", email: "ada@example.com", role: "ADMIN" });
   otherAdmin = await createUser(harness, { name: "Otto Admin", email: "otto@example.com", role: "ADMIN" });
   alice = await createUser(harness, { name: "Alice", email: "alice@example.com" });
@@ -44,11 +42,7 @@ beforeEach(async () => {
   adminCookie = await sessionCookie(admin);
 });
 
-function post(pathname: string, json?: unknown) {
-  const headers = new Headers({ cookie: adminCookie });
-  if (json !== undefined) headers.set("content-type", "application/json");
-  return new Request(`http://127.0.0.1:3000${pathname}`, { method: "POST", headers, body: json === undefined ? undefined : JSON.stringify(json) });
-}
+const post = (pathname: string, json?: unknown) => request(pathname, { cookie: adminCookie, json });
 
 function exportCsv(search = "", cookie: string | null = adminCookie) {
   return exportRoute.GET(new Request(`http://127.0.0.1:3000/api/admin/audit/export${search}`, { headers: cookie ? { cookie } : {} }));
@@ -83,8 +77,7 @@ describe("every admin action is audited", () => {
     const { handleSignOutEverywhere } = await import("@/lib/admin/sign-out-everywhere");
     const { handleBanUser } = await import("@/lib/admin/ban");
     const { handleUnbanUser } = await import("@/lib/admin/unban");
-    const tab = await connectSignedInClient(harness, alice.id);
-    clients.push(tab);
+    await clients.connect(alice.id);
 
     const before = Date.now();
     expect((await handleSendMessage(post("/m", { message: "Hello" }), alice.id)).status).toBe(200);

@@ -1,16 +1,16 @@
 import type { CredentialsConfig } from "next-auth/providers/credentials";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createUser, formRequest, sessionCookie, startAuthHarness, type AuthHarness } from "../pusher/harness";
+import { createUser, formRequest, sessionCookie, startHarness, type Harness } from "@/tests/support/app-harness";
 
-let harness: AuthHarness;
+let harness: Harness;
 let session: typeof import("@/lib/auth/session");
 let options: typeof import("@/lib/auth/options");
 let passwordHash: string;
 const PASSWORD = "correct horse battery staple";
 
 beforeAll(async () => {
-  harness = await startAuthHarness();
+  harness = await startHarness({ webhooks: false });
   session = await import("@/lib/auth/session");
   options = await import("@/lib/auth/options");
   const { hashPassword } = await import("@/lib/auth/password");

@@ -8,7 +8,7 @@ import type PusherClient from "pusher-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { Activity } from "@/lib/inspector/activity";
-import { APP, connectSignedInClient, createUser, sessionCookie, signedWebhook, startHarness, waitFor, webhookBody, type Harness } from "@/tests/roster/harness";
+import { APP, connectAdminChannel, connectSignedInClient, createUser, sessionCookie, signedWebhook, startHarness, waitFor, webhookBody, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
@@ -28,28 +28,14 @@ beforeAll(async () => {
   ({ publishActivity, flushActivity } = await import("@/lib/inspector/publish"));
   ({ parseActivity } = await import("@/lib/inspector/activity"));
 
-  const { default: Pusher } = await import("pusher-js");
-  const { pusherServer } = await import("@/lib/pusher/server");
-  const { ADMIN_CHANNEL, AdminEvents } = await import("@/lib/pusher/channels");
-  adminClient = new Pusher(APP.key, {
-    cluster: "",
-    wsHost: "127.0.0.1",
-    wsPort: harness.realtimePort,
-    forceTLS: false,
-    enabledTransports: ["ws"],
-    channelAuthorization: {
-      endpoint: "/unused",
-      transport: "ajax",
-      customHandler: ({ socketId, channelName }, callback) => callback(null, pusherServer.authorizeChannel(socketId, channelName)),
-    },
-  });
-  const channel = adminClient.subscribe(ADMIN_CHANNEL);
-  channel.bind(AdminEvents.activity, (data: unknown) => {
+  const { AdminEvents } = await import("@/lib/pusher/channels");
+  const admin = await connectAdminChannel(harness);
+  adminClient = admin.pusher;
+  admin.channel.bind(AdminEvents.activity, (data: unknown) => {
     // The page drops what it cannot parse; so does the test, so a malformed line fails it.
     const activity = parseActivity(data);
     if (activity) received.push(activity);
   });
-  await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
 });
 
 afterAll(async () => {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { createUser, request, sessionCookie, sleep, startHarness, waitFor, type Harness, type SignedInClient } from "./harness";
-import { connectSignedInClient } from "../roster/harness";
+import { clientPool, createUser, request, resetDatabase, sessionCookie, sleep, startHarness, waitFor, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleBroadcast: typeof import("@/lib/admin/broadcast").handleBroadcast;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
-const clients: SignedInClient[] = [];
+const clients = clientPool(() => harness);
 
 type User = Awaited<ReturnType<typeof createUser>>;
 let admin: User;
@@ -19,17 +18,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.disconnect();
+  clients.disconnectAll();
   await harness?.close();
 });
 
 beforeEach(async () => {
-  for (const client of clients.splice(0)) client.disconnect();
+  clients.disconnectAll();
   vi.restoreAllMocks();
-  await harness.db.auditLog.deleteMany();
-  await harness.db.message.deleteMany();
-  await harness.db.realtimeConnection.deleteMany();
-  await harness.db.user.deleteMany();
+  await resetDatabase(harness);
   admin = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
   adminCookie = await sessionCookie(admin);
 });
@@ -47,8 +43,7 @@ async function openTabs(users: User[], tabsPerUser: number): Promise<Tab[]> {
   await Promise.all(
     users.flatMap((user) =>
       Array.from({ length: tabsPerUser }, async () => {
-        const client = await connectSignedInClient(harness, user.id);
-        clients.push(client);
+        const client = await clients.connect(user.id);
         const tab: Tab = { userId: user.id, received: [] };
         client.pusher.user.bind("message", (data: { id: string; body: string }) => tab.received.push(data));
         tabs.push(tab);

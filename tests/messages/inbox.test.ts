@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { createUser, postReceipt, request, sessionCookie, startHarness, type Harness } from "./harness";
+import { createUser, postReceipt, request, sessionCookie, startHarness, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleSendMessage: typeof import("@/lib/admin/send-message").handleSendMessage;

@@ -2,18 +2,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import {
   connectAppClient,
-  createUser,
+  createCast,
   listenAsAdmin,
   postReceipt,
   request,
-  sessionCookie,
+  resetDatabase,
   sleep,
   startHarness,
   waitFor,
   type AppClient,
   type Harness,
   type SignedInClient,
-} from "./harness";
+  type TestUser,
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleSendMessage: typeof import("@/lib/admin/send-message").handleSendMessage;
@@ -21,10 +22,9 @@ let flushActivity: typeof import("@/lib/inspector/publish").flushActivity;
 const appClients: AppClient[] = [];
 const rawClients: SignedInClient[] = [];
 
-type User = Awaited<ReturnType<typeof import("./harness").createUser>>;
+type User = TestUser;
 let admin: User;
 let alice: User;
-let bob: User;
 let adminCookie: string;
 let aliceCookie: string;
 let bobCookie: string;
@@ -44,14 +44,8 @@ afterAll(async () => {
 beforeEach(async () => {
   for (const { client } of appClients.splice(0)) client.stop();
   for (const client of rawClients.splice(0)) client.disconnect();
-  await harness.db.auditLog.deleteMany();
-  await harness.db.message.deleteMany();
-  await harness.db.realtimeConnection.deleteMany();
-  await harness.db.user.deleteMany();
-  admin = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
-  alice = await createUser(harness, { name: "Alice" });
-  bob = await createUser(harness, { name: "Bob" });
-  [adminCookie, aliceCookie, bobCookie] = await Promise.all([sessionCookie(admin), sessionCookie(alice), sessionCookie(bob)]);
+  await resetDatabase(harness);
+  ({ admin, alice, adminCookie, aliceCookie, bobCookie } = await createCast(harness));
 });
 
 async function send(userId: string, message: string): Promise<{ messageId: string; deliveredLive: boolean; notice?: string }> {

@@ -2,13 +2,13 @@ import { createHmac } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { APP, createUser, formRequest, sessionCookie, startAuthHarness, type AuthHarness } from "./harness";
+import { APP, createUser, formRequest, sessionCookie, startHarness, type Harness } from "@/tests/support/app-harness";
 
-let harness: AuthHarness;
+let harness: Harness;
 let handleChannelAuth: typeof import("@/lib/pusher/channel-auth").handleChannelAuth;
 
 beforeAll(async () => {
-  harness = await startAuthHarness();
+  harness = await startHarness({ webhooks: false });
   ({ handleChannelAuth } = await import("@/lib/pusher/channel-auth"));
 });
 

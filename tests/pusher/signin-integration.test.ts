@@ -4,26 +4,21 @@
  * and /pusher/auth handlers called with real Requests carrying a real next-auth session cookie
  * (through pusher-js's customHandler, since no Next server runs in Vitest).
  */
-import type { ChannelAuthorizationOptions, UserAuthenticationOptions } from "pusher-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import type { RealtimeClient } from "@/components/realtime/client";
 import type { ReceivedMessage, RealtimeState } from "@/components/realtime/state";
 
-import { APP, createUser, formRequest, sessionCookie, startAuthHarness, waitFor, type AuthHarness } from "./harness";
+import { createUser, realtimeConfig, sessionCookie, startHarness, viaEndpoints, waitFor, type Harness } from "@/tests/support/app-harness";
 
-let harness: AuthHarness;
+let harness: Harness;
 let createRealtimeClient: typeof import("@/components/realtime/client").createRealtimeClient;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
-let handleChannelAuth: typeof import("@/lib/pusher/channel-auth").handleChannelAuth;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
 const clients: RealtimeClient[] = [];
 
 beforeAll(async () => {
-  harness = await startAuthHarness();
+  harness = await startHarness({ webhooks: false });
   ({ createRealtimeClient } = await import("@/components/realtime/client"));
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
-  ({ handleChannelAuth } = await import("@/lib/pusher/channel-auth"));
   ({ pusherServer } = await import("@/lib/pusher/server"));
 });
 
@@ -35,41 +30,15 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** Answers pusher-js the way its ajax transport would read an HTTP response. */
-async function callEndpoint<T>(handler: (request: Request) => Promise<Response>, path: string, fields: Record<string, string>, cookie: string) {
-  const response = await handler(formRequest(path, fields, { cookie, "user-agent": "vitest pusher-js" }));
-  if (response.status !== 200) {
-    const error = Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
-    return { error, data: null };
-  }
-  return { error: null, data: (await response.json()) as T };
-}
-
 function connect(cookie: string) {
   const states: RealtimeState[] = [];
   const messages: ReceivedMessage[] = [];
   const channelAuthResults: number[] = [];
-  const userAuthentication: UserAuthenticationOptions = {
-    customHandler: ({ socketId }, callback) => {
-      void callEndpoint<{ auth: string; user_data: string }>(handleUserAuth, "/pusher/user-auth", { socket_id: socketId }, cookie).then(({ error, data }) =>
-        callback(error, data),
-      );
-    },
-  };
-  const channelAuthorization: ChannelAuthorizationOptions = {
-    customHandler: ({ socketId, channelName }, callback) => {
-      void handleChannelAuth(formRequest("/pusher/auth", { socket_id: socketId, channel_name: channelName }, { cookie })).then(async (response) => {
-        channelAuthResults.push(response.status);
-        callback(response.status === 200 ? null : new Error(`HTTP ${response.status}`), response.status === 200 ? await response.json() : null);
-      });
-    },
-  };
   const client = createRealtimeClient({
-    config: { key: APP.key, cluster: "", wsHost: "127.0.0.1", wsPort: harness.realtimePort, wssPort: harness.realtimePort, forceTLS: false },
+    config: realtimeConfig(harness),
     onState: (state) => states.push(state),
     onMessage: (message) => messages.push(message),
-    userAuthentication,
-    channelAuthorization,
+    ...viaEndpoints(cookie, { onChannelAuth: (status) => channelAuthResults.push(status) }),
   });
   clients.push(client);
   return { client, states, messages, channelAuthResults };

@@ -2,13 +2,13 @@ import { createHmac } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { APP, createUser, formRequest, NEXTAUTH_SECRET, sessionCookie, startAuthHarness, type AuthHarness } from "./harness";
+import { APP, createUser, formRequest, NEXTAUTH_SECRET, sessionCookie, startHarness, type Harness } from "@/tests/support/app-harness";
 
-let harness: AuthHarness;
+let harness: Harness;
 let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
 
 beforeAll(async () => {
-  harness = await startAuthHarness();
+  harness = await startHarness({ webhooks: false });
   ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { connectSignedInClient, createUser, startHarness, waitFor, type Harness, type SignedInClient } from "./harness";
+import { connectSignedInClient, createUser, startHarness, waitFor, type Harness, type SignedInClient } from "@/tests/support/app-harness";
 
 let harness: Harness;
 let roster: typeof import("@/lib/roster/roster");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { APP, createUser, signedWebhook, startHarness, waitFor, webhookBody, type Harness } from "./harness";
+import { APP, connectAdminChannel, createUser, signedWebhook, startHarness, waitFor, webhookBody, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handlePusherWebhook: typeof import("@/lib/pusher/webhook").handlePusherWebhook;
@@ -22,24 +22,10 @@ beforeAll(async () => {
   ({ recordSignIn } = await import("@/lib/roster/record-sign-in"));
 
   // An admin console's view: a pusher-js client on the admin channel.
-  const { default: Pusher } = await import("pusher-js");
-  const { pusherServer } = await import("@/lib/pusher/server");
-  const { ADMIN_CHANNEL, AdminEvents } = await import("@/lib/pusher/channels");
-  adminClient = new Pusher(APP.key, {
-    cluster: "",
-    wsHost: "127.0.0.1",
-    wsPort: harness.realtimePort,
-    forceTLS: false,
-    enabledTransports: ["ws"],
-    channelAuthorization: {
-      endpoint: "/unused",
-      transport: "ajax",
-      customHandler: ({ socketId, channelName }, callback) => callback(null, pusherServer.authorizeChannel(socketId, channelName)),
-    },
-  });
-  const channel = adminClient.subscribe(ADMIN_CHANNEL);
-  channel.bind(AdminEvents.rosterChanged, (data: { reason: string; userId: string | null }) => adminEvents.push(data));
-  await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
+  const { AdminEvents } = await import("@/lib/pusher/channels");
+  const admin = await connectAdminChannel(harness);
+  adminClient = admin.pusher;
+  admin.channel.bind(AdminEvents.rosterChanged, (data: { reason: string; userId: string | null }) => adminEvents.push(data));
 });
 
 afterAll(async () => {
@@ -165,7 +151,7 @@ describe("event handling", () => {
   });
 
   it("gets real webhooks from the embedded server for a pusher-js client", async () => {
-    const { connectSignedInClient } = await import("./harness");
+    const { connectSignedInClient } = await import("@/tests/support/app-harness");
     const alice = await createUser(harness, { name: "Alice" });
     const client = await connectSignedInClient(harness, alice.id);
     await waitFor(async () => (await harness.db.realtimeConnection.findUnique({ where: { socketId: client.socketId } }))?.confirmedAt, {

@@ -10,20 +10,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WatchlistTracker } from "@/components/contacts/watchlist-tracker";
 import type { RealtimeClient } from "@/components/realtime/client";
 import { watchlistView } from "@/lib/contacts/watchlist-state";
-import { APP, createUser, formRequest, sessionCookie, startAuthHarness, waitFor, type AuthHarness } from "@/tests/pusher/harness";
+import { createUser, realtimeConfig, sessionCookie, startHarness, viaEndpoints, waitFor, type Harness } from "@/tests/support/app-harness";
 
-let harness: AuthHarness;
+let harness: Harness;
 let createRealtimeClient: typeof import("@/components/realtime/client").createRealtimeClient;
 let createWatchlistTracker: typeof import("@/components/contacts/watchlist-tracker").createWatchlistTracker;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
-  harness = await startAuthHarness();
+  harness = await startHarness({ webhooks: false });
   ({ createRealtimeClient } = await import("@/components/realtime/client"));
   ({ createWatchlistTracker } = await import("@/components/contacts/watchlist-tracker"));
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
   ({ pusherServer } = await import("@/lib/pusher/server"));
 });
 
@@ -38,13 +36,7 @@ afterAll(async () => {
 });
 
 /** Through the real endpoint, as pusher-js's ajax transport would. */
-const viaEndpoint = (cookie: string): UserAuthenticationOptions => ({
-  customHandler: ({ socketId }, callback) => {
-    void handleUserAuth(formRequest("/pusher/user-auth", { socket_id: socketId }, { cookie })).then(async (response) =>
-      response.status === 200 ? callback(null, await response.json()) : callback(new Error(`HTTP ${response.status}`), null),
-    );
-  },
-});
+const viaEndpoint = (cookie: string): UserAuthenticationOptions => viaEndpoints(cookie).userAuthentication;
 
 /** A server that ignores watchlists behaves, for the client, like a token without one: silence. */
 const withoutWatchlist = (userId: string): UserAuthenticationOptions => ({
@@ -53,7 +45,7 @@ const withoutWatchlist = (userId: string): UserAuthenticationOptions => ({
 
 function connect(userAuthentication: UserAuthenticationOptions, trackerOptions?: { timeoutMs: number }) {
   const client: RealtimeClient = createRealtimeClient({
-    config: { key: APP.key, cluster: "", wsHost: "127.0.0.1", wsPort: harness.realtimePort, wssPort: harness.realtimePort, forceTLS: false },
+    config: realtimeConfig(harness),
     userAuthentication,
     // Connection channels are not under test here; refuse them quietly.
     channelAuthorization: { customHandler: (_params, callback) => callback(new Error("not under test"), null) },

@@ -2,14 +2,14 @@ import { createHmac } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { APP, createUser, formRequest, sessionCookie, startAuthHarness, type AuthHarness } from "@/tests/pusher/harness";
+import { APP, createUser, formRequest, sessionCookie, startHarness, type Harness } from "@/tests/support/app-harness";
 
-let harness: AuthHarness;
+let harness: Harness;
 let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
 let listContacts: typeof import("@/lib/contacts/contacts").listContacts;
 
 beforeAll(async () => {
-  harness = await startAuthHarness();
+  harness = await startHarness({ webhooks: false });
   ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
   ({ listContacts } = await import("@/lib/contacts/contacts"));
 });
