@@ -37,6 +37,8 @@ export async function disconnectUser(
     }
   }
 
+  // Counted before the terminate: its channel_vacated webhooks may delete the rows before we do.
+  const connected = await db.realtimeConnection.count({ where: { userId } });
   try {
     await pusherServer.terminateUserConnections(userId);
   } catch (error) {
@@ -45,9 +47,9 @@ export async function disconnectUser(
 
   // Remove the rows now rather than waiting for channel_vacated webhooks, so the roster (and every
   // admin console) drops the user at once; late vacated webhooks then find nothing, harmlessly.
-  const { count } = await db.realtimeConnection.deleteMany({ where: { userId } });
+  await db.realtimeConnection.deleteMany({ where: { userId } });
   await notifyRosterChanged(action, userId);
-  return { ok: true, closed: count, noticeError };
+  return { ok: true, closed: connected, noticeError };
 }
 
 /** "2 connections closed", plus a note when the tabs could not be told why. For audit summaries. */
