@@ -15,6 +15,8 @@ import { join } from "node:path";
 import { findPostgresBinDir, startPostgresServer } from "../tests/support/postgres";
 
 const args = process.argv.slice(2);
+// Offline machines and CI: keep Next's build and server from trying to send telemetry.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const skipE2e = args.includes("--skip-e2e") || process.env.SKIP_E2E === "true";
 const vitestArgs = args.filter((a) => a !== "--skip-e2e");
 

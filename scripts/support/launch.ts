@@ -50,6 +50,10 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
   loadDotEnv();
   (process.env as Record<string, string | undefined>).NODE_ENV ??= mode;
   if (mode === "development") ensureDevelopmentSecret();
+  // next-auth reads NEXTAUTH_URL itself (and warns without it); default it to where Next listens.
+  process.env.NEXTAUTH_URL ||= `http://localhost:${process.env.PORT || 3000}`;
+  // These machines (and many CI runners) are offline: don't let Next phone home.
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
   let env: AppEnv;
   try {
