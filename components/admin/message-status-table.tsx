@@ -1,12 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { RelativeTime } from "@/components/admin/relative-time";
 import { useChannelEvent } from "@/components/realtime";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { applyMessageStatus, messageStatusOf, parseMessageStatus, type AdminMessageRow, type MessageStatus } from "@/lib/messages/types";
 import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
 
@@ -21,14 +22,6 @@ const REFRESH_DEBOUNCE_MS = 200;
 
 type Receipts = Pick<AdminMessageRow, "deliveredAt" | "readAt">;
 
-const noSubscription = () => () => {};
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
-}
 
 /**
  * Recent messages and their receipts. Rows come from the server render; `message-status` events

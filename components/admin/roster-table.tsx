@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { BanDialog } from "@/components/admin/ban-dialog";
 import { KickDialog } from "@/components/admin/kick-dialog";
@@ -12,6 +12,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
 import { ROSTER_POLL_INTERVAL_MS, ROSTER_REFETCH_DEBOUNCE_MS } from "@/lib/roster/constants";
 import type { RosterEntry, RosterResponse } from "@/lib/roster/types";
@@ -23,15 +24,6 @@ const liveBadge: Record<ChannelLiveState, { label: string; variant: "success" | 
   error: { label: "Live updates unavailable", variant: "destructive" },
 };
 
-const noSubscription = () => () => {};
-/** False during the server render and hydration, true afterwards: local-time tooltips wait for it. */
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
-}
 
 interface RosterTableProps {
   initialUsers: RosterEntry[];

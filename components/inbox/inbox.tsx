@@ -1,24 +1,16 @@
 "use client";
 
-import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useState } from "react";
 
 import { useRealtime } from "@/components/realtime";
 import { postReceipt } from "@/components/realtime/receipts";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatExactTime } from "@/lib/admin/format";
 import type { Inbox as InboxData, InboxMessage } from "@/lib/messages/types";
 
-const noSubscription = () => () => {};
-/** False during the server render and hydration: local times wait for it so the HTML matches. */
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
-}
 
 /**
  * The user's stored messages: the server-rendered list (which includes whatever arrived while
