@@ -2,7 +2,7 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
+import { authorizeAdmin, findTargetUser, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
 import { bannedMessage, banSchema } from "@/lib/admin/users";
 import { formatExactTime } from "@/lib/admin/format";
 import { db } from "@/lib/db/client";
@@ -30,9 +30,9 @@ export async function handleBanUser(request: Request, userId: string): Promise<R
   const reason = parsed.data.reason;
   const expiresAt = parsed.data.expiresAt ? new Date(parsed.data.expiresAt) : null;
 
-  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true } });
-  if (!target) return jsonError(404, `No user with id "${userId}".`);
-  const who = `${target.name} (${target.email})`;
+  const found = await findTargetUser(userId);
+  if ("response" in found) return found.response;
+  const { target, who } = found;
   const until = expiresAt ? `until ${formatExactTime(expiresAt.toISOString(), false)}` : "permanently";
   const summary = `Banned ${who} ${until}: ${reason}`;
 

@@ -4,6 +4,7 @@ import type { z } from "zod";
 
 import { firstIssueMessage } from "@/lib/admin/schemas";
 import { authenticateRequest, describeRejection, type SessionUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
 
 /** Every admin API answer is JSON and private to the session that asked. */
 export function jsonResponse(body: unknown, status = 200): Response {
@@ -64,4 +65,23 @@ export async function parseJsonBody<S extends z.ZodType>(
     };
   }
   return { data: parsed.data };
+}
+
+/** The account an admin action is about. */
+export interface TargetUser {
+  id: string;
+  name: string;
+  email: string;
+  bannedAt: Date | null;
+  banReason: string | null;
+}
+
+/** Loads the action's target, or the 404 to send back; `who` is how audit summaries name it. */
+export async function findTargetUser(userId: string): Promise<{ target: TargetUser; who: string } | { response: Response }> {
+  const target = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, name: true, email: true, bannedAt: true, banReason: true },
+  });
+  if (!target) return { response: jsonError(404, `No user with id "${userId}".`) };
+  return { target, who: `${target.name} (${target.email})` };
 }

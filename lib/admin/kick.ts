@@ -2,8 +2,7 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
-import { db } from "@/lib/db/client";
+import { authorizeAdmin, findTargetUser, jsonError, jsonResponse } from "@/lib/admin/http";
 
 /**
  * POST /api/admin/users/{userId}/kick: closes every socket signed in as the user (close code 4009,
@@ -14,9 +13,9 @@ export async function handleKickUser(request: Request, userId: string): Promise<
   if ("response" in auth) return auth.response;
   const { admin } = auth;
 
-  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true } });
-  if (!target) return jsonError(404, `No user with id "${userId}".`);
-  const who = `${target.name} (${target.email})`;
+  const found = await findTargetUser(userId);
+  if ("response" in found) return found.response;
+  const { target, who } = found;
 
   // No account-revoked notice: the session stays valid, and the tab's terminated banner says enough.
   const outcome = await disconnectUser(target.id, "kick");

@@ -1,9 +1,8 @@
 import "server-only";
 
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
+import { authorizeAdmin, findTargetUser, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
 import { sendMessageSchema } from "@/lib/admin/schemas";
-import { db } from "@/lib/db/client";
 import { publishActivity } from "@/lib/inspector/publish";
 import { notifyMessageStatus } from "@/lib/messages/notify";
 import { oversizeProblem, sendMessages } from "@/lib/messages/send";
@@ -25,8 +24,9 @@ export async function handleSendMessage(request: Request, userId: string): Promi
   if ("response" in parsed) return parsed.response;
   const body = parsed.data.message;
 
-  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true } });
-  if (!target) return jsonError(404, `No user with id "${userId}".`);
+  const found = await findTargetUser(userId);
+  if ("response" in found) return found.response;
+  const { target } = found;
 
   const tooLarge = oversizeProblem(body, admin.name);
   if (tooLarge) return jsonError(400, tooLarge);

@@ -2,7 +2,7 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdmin, findTargetUser, jsonError, jsonResponse } from "@/lib/admin/http";
 import { SIGNED_OUT_EVERYWHERE_MESSAGE } from "@/lib/admin/users";
 import { db } from "@/lib/db/client";
 
@@ -16,9 +16,9 @@ export async function handleSignOutEverywhere(request: Request, userId: string):
   if ("response" in auth) return auth.response;
   const { admin } = auth;
 
-  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true } });
-  if (!target) return jsonError(404, `No user with id "${userId}".`);
-  const who = `${target.name} (${target.email})`;
+  const found = await findTargetUser(userId);
+  if ("response" in found) return found.response;
+  const { target, who } = found;
 
   // Every JWT carries the sessionVersion it was issued with; authenticateRequest rejects any
   // other value, so this one write revokes all of them on their next request.

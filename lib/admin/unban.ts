@@ -1,7 +1,7 @@
 import "server-only";
 
 import { writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdmin, findTargetUser, jsonError, jsonResponse } from "@/lib/admin/http";
 import { db } from "@/lib/db/client";
 
 /**
@@ -13,8 +13,9 @@ export async function handleUnbanUser(request: Request, userId: string): Promise
   if ("response" in auth) return auth.response;
   const { admin } = auth;
 
-  const target = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true, bannedAt: true, banReason: true } });
-  if (!target) return jsonError(404, `No user with id "${userId}".`);
+  const found = await findTargetUser(userId);
+  if ("response" in found) return found.response;
+  const { target } = found;
   // An expired ban still has its fields set; clearing them is harmless, so only "never banned" is refused.
   if (!target.bannedAt) return jsonError(400, `${target.name} is not banned.`);
 
