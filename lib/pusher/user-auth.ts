@@ -4,7 +4,7 @@ import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { listContacts } from "@/lib/contacts/contacts";
 import { publishActivity } from "@/lib/inspector/publish";
 import { pusherServer } from "@/lib/pusher/server";
-import { recordSignIn } from "@/lib/roster/record-sign-in";
+import { recordSignIn, SocketOwnedByAnotherUserError } from "@/lib/roster/record-sign-in";
 import { firstIssue, readFormFields, userAuthBodySchema } from "@/lib/validation/pusher";
 
 /** Auth answers are per socket and per session: never let a cache or proxy keep one. */
@@ -37,10 +37,13 @@ export async function handleUserAuth(request: Request): Promise<Response> {
   // Recorded before answering so the roster row exists by the time the browser, right after
   // pusher:signin_success, asks /pusher/auth for its connection channel (which checks this row).
   // The contacts query runs alongside it, so the watchlist does not lengthen the answer.
-  const [contacts] = await Promise.all([
-    listContacts(user.id),
-    recordSignIn({ userId: user.id, socketId, userAgent: request.headers.get("user-agent") }),
-  ]);
+  let contacts: Awaited<ReturnType<typeof listContacts>>;
+  try {
+    [contacts] = await Promise.all([listContacts(user.id), recordSignIn({ userId: user.id, socketId, userAgent: request.headers.get("user-agent") })]);
+  } catch (error) {
+    if (error instanceof SocketOwnedByAnotherUserError) return refuse(409, "This socket_id is already signed in as another user.", user.id, "socket-taken");
+    throw error;
+  }
   const watchlist = contacts.map((contact) => contact.id);
   const auth = pusherServer.authenticateUser(socketId, { id: user.id, user_info: { name: user.name, email: user.email }, watchlist });
 
@@ -53,7 +56,7 @@ export async function handleUserAuth(request: Request): Promise<Response> {
   return jsonResponse(200, auth);
 }
 
-function refuse(status: 400 | 401 | 403, error: string, userId: string | null, reason: string): Response {
+function refuse(status: 400 | 401 | 403 | 409, error: string, userId: string | null, reason: string): Response {
   void publishActivity({ kind: "sign-in-refused", userId, summary: `Sign-in refused (${status}): ${error}`, detail: { status, reason } });
   return jsonResponse(status, { error });
 }

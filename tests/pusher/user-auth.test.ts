@@ -41,6 +41,21 @@ describe("POST /pusher/user-auth", () => {
     expect(row).toMatchObject({ userId: alice.id, userAgent: "vitest", confirmedAt: null });
   });
 
+  it("answers 409 and keeps the row when another user posts a socket_id that is already someone's", async () => {
+    const alice = await createUser(harness, { name: "Alice" });
+    const mallory = await createUser(harness, { name: "Mallory" });
+    expect((await userAuth({ socket_id: "4242.1" }, { cookie: await sessionCookie(alice) })).status).toBe(200);
+
+    const stolen = await userAuth({ socket_id: "4242.1" }, { cookie: await sessionCookie(mallory) });
+    expect(stolen.status).toBe(409);
+    expect(await stolen.json()).toEqual({ error: "This socket_id is already signed in as another user." });
+    const row = await harness.db.realtimeConnection.findUnique({ where: { socketId: "4242.1" } });
+    expect(row?.userId).toBe(alice.id);
+
+    // The owner signing in again on the same socket is fine (pusher-js does after some reconnects).
+    expect((await userAuth({ socket_id: "4242.1" }, { cookie: await sessionCookie(alice) })).status).toBe(200);
+  });
+
   it("answers 401 without a session cookie", async () => {
     const response = await userAuth({ socket_id: "1.1" });
     expect(response.status).toBe(401);
