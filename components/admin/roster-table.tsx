@@ -217,18 +217,22 @@ export function RosterTable({ initialUsers, renderedAt, currentUserId }: RosterT
                 </TableCell>
                 <TableCell>
                   <div className="flex justify-end gap-2">
-                    <Button size="sm" variant="outline" onClick={() => setMessageTarget(user)} aria-label={`Send message to ${user.name}`}>
+                    <Button size="sm" variant="outline" onClick={() => setMessageTarget(user)}>
                       Send message
+                      <span className="sr-only"> to {user.name}</span>
                     </Button>
-                    <Button size="sm" variant="destructive" onClick={() => setKickTarget(user)} aria-label={`Kick ${user.name}`}>
+                    <Button size="sm" variant="destructive" onClick={() => setKickTarget(user)}>
                       Kick
+                      <span className="sr-only"> {user.name}</span>
                     </Button>
-                    <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out everywhere: ${user.name}`}>
+                    <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)}>
                       Sign out everywhere
+                      <span className="sr-only">: {user.name}</span>
                     </Button>
                     {user.userId === currentUserId ? null : (
-                      <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)} aria-label={`Ban ${user.name}`}>
+                      <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)}>
                         Ban
+                        <span className="sr-only"> {user.name}</span>
                       </Button>
                     )}
                   </div>

@@ -37,7 +37,9 @@ export function SendMessageDialog({ user, onClose, onSent }: SendMessageDialogPr
       onOpenChange={(open) => {
         if (!open) onClose();
       }}
-      title={user ? `Send a message to ${user.name}` : "Send a message"}
+      // Worded without "message": the form's field is labelled "Message", and a dialog is labelled
+      // by its title, so `getByLabel("Message")` would otherwise find both.
+      title={user ? `Write to ${user.name}` : "Write to a user"}
       description={user ? `Delivered to every tab ${user.name} has open, and stored for later.` : undefined}
     >
       {/* Keyed by user so each opening starts with an empty form and no stale error. */}

@@ -101,8 +101,9 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                 </TableCell>
                 <TableCell>
                   <div className="flex justify-end gap-2">
-                    <Button size="sm" variant="outline" onClick={() => setMessageTarget(user)} aria-label={`Send message to ${user.name}`}>
+                    <Button size="sm" variant="outline" onClick={() => setMessageTarget(user)}>
                       Send message
+                      <span className="sr-only"> to {user.name}</span>
                     </Button>
                     {user.ban ? (
                       <Button
@@ -111,18 +112,20 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                         onClick={() => void unban(user)}
                         disabled={unbanAction.pending}
                         aria-busy={unbanAction.pending && unbanningId === user.userId}
-                        aria-label={`Unban ${user.name}`}
                       >
                         {unbanAction.pending && unbanningId === user.userId ? "Unbanning…" : "Unban"}
+                        <span className="sr-only"> {user.name}</span>
                       </Button>
                     ) : (
                       <>
-                        <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)} aria-label={`Sign out everywhere: ${user.name}`}>
+                        <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)}>
                           Sign out everywhere
+                          <span className="sr-only">: {user.name}</span>
                         </Button>
                         {user.userId === currentUserId ? null : (
-                          <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)} aria-label={`Ban ${user.name}`}>
+                          <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)}>
                             Ban
+                            <span className="sr-only"> {user.name}</span>
                           </Button>
                         )}
                       </>

@@ -1,8 +1,10 @@
 "use client";
 
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { createPortal } from "react-dom";
 
 import { cn } from "./cn";
+import { useHydrated } from "./use-hydrated";
 
 export interface DialogProps {
   open: boolean;
@@ -18,8 +20,19 @@ export interface DialogProps {
 /**
  * A modal built on the native <dialog> element: showModal() gives focus trapping, Escape-to-close,
  * the top layer and an inert background without a dependency.
+ *
+ * It is portalled to <body> and, while open, the rest of <body> is also marked aria-hidden. Browsers
+ * already treat the background of a modal <dialog> as inert, but tools that read the DOM (test
+ * runners, older screen readers) don't: for them the page's "Kick" button would otherwise compete
+ * with the dialog's "Kick".
  */
-export function Dialog({ open, onOpenChange, title, description, children, footer, className }: DialogProps) {
+export function Dialog(props: DialogProps) {
+  // The portal target exists only in the browser; a dialog is never open in the server render.
+  const hydrated = useHydrated();
+  return hydrated ? createPortal(<ModalDialog {...props} />, document.body) : null;
+}
+
+function ModalDialog({ open, onOpenChange, title, description, children, footer, className }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -29,6 +42,12 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
     if (!dialog) return;
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
+    if (!open) return;
+    const background = [...document.body.children].filter((element) => element !== dialog && element.getAttribute("aria-hidden") !== "true");
+    for (const element of background) element.setAttribute("aria-hidden", "true");
+    return () => {
+      for (const element of background) element.removeAttribute("aria-hidden");
+    };
   }, [open]);
 
   return (
