@@ -227,7 +227,7 @@ export function RosterTable({ initialUsers, renderedAt, currentUserId }: RosterT
                     </Button>
                     <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)}>
                       Sign out everywhere
-                      <span className="sr-only">: {user.name}</span>
+                      <span className="sr-only"> for {user.name}</span>
                     </Button>
                     {user.userId === currentUserId ? null : (
                       <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)}>

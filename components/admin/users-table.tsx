@@ -120,7 +120,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                       <>
                         <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)}>
                           Sign out everywhere
-                          <span className="sr-only">: {user.name}</span>
+                          <span className="sr-only"> for {user.name}</span>
                         </Button>
                         {user.userId === currentUserId ? null : (
                           <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)}>
