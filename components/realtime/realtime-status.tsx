@@ -14,32 +14,30 @@ const dotClass: Record<RealtimeStatus, string> = {
   unavailable: "bg-red-500",
 };
 
-/** The status line; `data-testid="realtime-status"` holds exactly the status words. */
+/** The home page's detailed line (status and socket id); the header holds the live status element. */
 export function RealtimeStatusLine({ className }: { className?: string }) {
   const { status, statusText, socketId } = useRealtime();
   return (
     <div className={cn("flex flex-wrap items-center gap-2 text-sm", className)}>
       <span aria-hidden className={cn("inline-block h-2.5 w-2.5 rounded-full", dotClass[status])} />
-      <span data-testid="realtime-status" role="status" className="font-medium">
-        {statusText}
-      </span>
+      <span className="font-medium">{statusText}</span>
       {socketId ? <span className="font-mono text-xs text-zinc-500">socket {socketId}</span> : null}
     </div>
   );
 }
 
-/** Compact header indicator; its words live in aria-label/title so they don't duplicate the status line. */
+/**
+ * The header's status, on every page: `data-testid="realtime-status"` holds exactly the status
+ * words ("Signed in", "Connecting…", …) and is a polite live region, so changes are announced.
+ */
 export function RealtimeIndicator() {
   const { status, statusText } = useRealtime();
   return (
-    <span
-      className="inline-flex items-center gap-1.5 text-xs text-zinc-500"
-      title={`Realtime: ${statusText}`}
-      aria-label={`Realtime: ${statusText}`}
-      role="img"
-    >
-      <span aria-hidden className={cn("inline-block h-2 w-2 rounded-full", dotClass[status])} />
-      <span aria-hidden>Live</span>
+    <span className="inline-flex min-w-0 items-center gap-1.5 text-xs text-zinc-500" title={`Realtime: ${statusText}`}>
+      <span aria-hidden className={cn("inline-block h-2 w-2 shrink-0 rounded-full", dotClass[status])} />
+      <span data-testid="realtime-status" role="status" className="max-w-[18rem] truncate">
+        {statusText}
+      </span>
     </span>
   );
 }

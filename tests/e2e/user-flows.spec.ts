@@ -13,6 +13,8 @@ test("sign in, see the user live, message them, kick them", async ({ browser }) 
 
   const admin = await newSignedInPage(browser, "admin@example.com");
   await admin.page.goto("/admin");
+  // The status lives in the header, so every page shows it (one pusher-js connection per tab).
+  await expect(admin.page.getByTestId("realtime-status")).toHaveText("Signed in");
   const aliceRow = rosterRow(admin.page, "alice@example.com");
   await expect(aliceRow).toHaveCount(1);
   await expect(aliceRow.getByTestId("connection-count")).toHaveText("1");
