@@ -4,12 +4,12 @@ import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 
 import { ActionError } from "@/components/admin/action-error";
+import { MessageField } from "@/components/admin/message-field";
 import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { broadcastSchema, firstIssueMessage, MESSAGE_MAX_CHARS, type BroadcastRole } from "@/lib/admin/schemas";
+import { broadcastSchema, firstIssueMessage, type BroadcastRole } from "@/lib/admin/schemas";
 
 const roleOptions: { value: "" | BroadcastRole; label: string }[] = [
   { value: "", label: "Everyone signed in" },
@@ -29,10 +29,8 @@ export function BroadcastForm() {
   const [role, setRole] = useState<"" | BroadcastRole>("");
   const [result, setResult] = useState<string | null>(null);
   const { run, pending: sending, error, setError, reset } = useAdminAction<{ recipients?: number }>();
-  const messageId = useId();
   const roleId = useId();
   const errorId = useId();
-  const counterId = useId();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -53,28 +51,17 @@ export function BroadcastForm() {
     router.refresh();
   }
 
-  const length = message.trim().length;
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label="Broadcast">
-      <div className="flex flex-col gap-2">
-        <Label htmlFor={messageId}>Broadcast message</Label>
-        <Textarea
-          id={messageId}
-          name="message"
-          rows={3}
-          value={message}
-          onChange={(event) => {
-            setMessage(event.target.value);
-            reset();
-          }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${errorId} ${counterId}` : counterId}
-          required
-        />
-        <p id={counterId} className={length > MESSAGE_MAX_CHARS ? "text-xs text-red-600" : "text-xs text-zinc-500"}>
-          {length} / {MESSAGE_MAX_CHARS} characters
-        </p>
-      </div>
+      <MessageField
+        label="Broadcast message"
+        value={message}
+        onChange={(value) => {
+          setMessage(value);
+          reset();
+        }}
+        errorId={error ? errorId : undefined}
+      />
       <div className="flex flex-wrap items-end gap-3">
         <div className="flex flex-col gap-2">
           <Label htmlFor={roleId}>Recipients</Label>

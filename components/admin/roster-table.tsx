@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { BanDialog } from "@/components/admin/ban-dialog";
+import { RevokeButtons } from "@/components/admin/revoke-buttons";
 import { KickDialog } from "@/components/admin/kick-dialog";
 import { RelativeTime } from "@/components/admin/relative-time";
 import { SendMessageDialog, sentMessageToast, type SendMessageResult } from "@/components/admin/send-message-dialog";
@@ -225,16 +226,7 @@ export function RosterTable({ initialUsers, renderedAt, currentUserId }: RosterT
                       Kick
                       <span className="sr-only"> {user.name}</span>
                     </Button>
-                    <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)}>
-                      Sign out everywhere
-                      <span className="sr-only"> for {user.name}</span>
-                    </Button>
-                    {user.userId === currentUserId ? null : (
-                      <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)}>
-                        Ban
-                        <span className="sr-only"> {user.name}</span>
-                      </Button>
-                    )}
+                    <RevokeButtons user={user} currentUserId={currentUserId} onSignOutEverywhere={setSignOutTarget} onBan={setBanTarget} />
                   </div>
                 </TableCell>
               </TableRow>

@@ -3,14 +3,13 @@
 import { useId, useState, type FormEvent } from "react";
 
 import { ActionError } from "@/components/admin/action-error";
+import { MessageField } from "@/components/admin/message-field";
+import type { AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
 import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Textarea } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import { firstIssueMessage, MESSAGE_MAX_CHARS, sendMessageSchema } from "@/lib/admin/schemas";
-import type { AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
 import type { ToastInput } from "@/components/ui/toast";
+import { firstIssueMessage, sendMessageSchema } from "@/lib/admin/schemas";
 
 export interface SendMessageResult {
   deliveredLive: boolean;
@@ -51,9 +50,7 @@ export function SendMessageDialog({ user, onClose, onSent }: SendMessageDialogPr
 function SendMessageForm({ user, onCancel, onSent }: { user: AccountTarget; onCancel: () => void; onSent: SendMessageDialogProps["onSent"] }) {
   const [message, setMessage] = useState("");
   const { run, pending: sending, error, setError, reset } = useAdminAction<{ deliveredLive?: boolean }>();
-  const fieldId = useId();
   const errorId = useId();
-  const counterId = useId();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -68,30 +65,20 @@ function SendMessageForm({ user, onCancel, onSent }: { user: AccountTarget; onCa
     if (result?.ok) onSent(user, { deliveredLive: result.body.deliveredLive === true });
   }
 
-  const length = message.trim().length;
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-4">
-      <div className="flex flex-col gap-2">
-        <Label htmlFor={fieldId}>Message</Label>
-        <Textarea
-          id={fieldId}
-          name="message"
-          rows={5}
-          value={message}
-          onChange={(event) => {
-            setMessage(event.target.value);
-            // An error about the previous text would be misleading once it changed.
-            reset();
-          }}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${errorId} ${counterId}` : counterId}
-          autoFocus
-          required
-        />
-        <p id={counterId} className={length > MESSAGE_MAX_CHARS ? "text-xs text-red-600" : "text-xs text-zinc-500"}>
-          {length} / {MESSAGE_MAX_CHARS} characters
-        </p>
-      </div>
+      <MessageField
+        label="Message"
+        rows={5}
+        value={message}
+        onChange={(value) => {
+          setMessage(value);
+          // An error about the previous text would be misleading once it changed.
+          reset();
+        }}
+        errorId={error ? errorId : undefined}
+        autoFocus
+      />
       <ActionError error={error} id={errorId} />
       <div className="flex justify-end gap-2">
         <Button variant="outline" onClick={onCancel} disabled={sending}>

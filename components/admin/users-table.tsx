@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { BanDialog } from "@/components/admin/ban-dialog";
+import { RevokeButtons } from "@/components/admin/revoke-buttons";
 import { SendMessageDialog, sentMessageToast } from "@/components/admin/send-message-dialog";
 import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
 import { useAdminAction } from "@/components/admin/use-admin-action";
@@ -117,18 +118,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                         <span className="sr-only"> {user.name}</span>
                       </Button>
                     ) : (
-                      <>
-                        <Button size="sm" variant="outline" onClick={() => setSignOutTarget(user)}>
-                          Sign out everywhere
-                          <span className="sr-only"> for {user.name}</span>
-                        </Button>
-                        {user.userId === currentUserId ? null : (
-                          <Button size="sm" variant="destructive" onClick={() => setBanTarget(user)}>
-                            Ban
-                            <span className="sr-only"> {user.name}</span>
-                          </Button>
-                        )}
-                      </>
+                      <RevokeButtons user={user} currentUserId={currentUserId} onSignOutEverywhere={setSignOutTarget} onBan={setBanTarget} />
                     )}
                   </div>
                 </TableCell>
