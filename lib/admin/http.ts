@@ -3,6 +3,7 @@ import "server-only";
 import type { z } from "zod";
 
 import { firstIssueMessage } from "@/lib/admin/schemas";
+import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 
@@ -21,11 +22,11 @@ export type AdminUser = SessionUser;
  * Server-side role check for every admin endpoint: the UI hiding buttons protects nothing.
  * Returns the admin, or the 401/403 response to send back. Uses authenticateRequest (what
  * getSessionUserFromRequest wraps) to tell a revoked or banned session apart from no session.
- *
- * Cross-site requests: next-auth's session cookie is SameSite=Lax, so a third-party page can't
- * make these POSTs with the admin's session; the message endpoint also requires a JSON body.
+ * A POST from another site's page is refused (403) before the session is even looked at.
  */
 export async function authorizeAdmin(request: Request): Promise<{ admin: AdminUser } | { response: Response }> {
+  const crossSite = crossSiteRefusal(request);
+  if (crossSite) return { response: jsonError(403, crossSite) };
   const check = await authenticateRequest(request);
   if (!check.ok) return { response: jsonError(401, `${describeRejection(check)} Sign in as an administrator.`) };
   if (check.user.role !== "ADMIN") return { response: jsonError(403, "Forbidden: this action needs the ADMIN role.") };

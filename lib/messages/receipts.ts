@@ -1,6 +1,7 @@
 import "server-only";
 
 import { jsonError, jsonResponse } from "@/lib/admin/http";
+import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { publishActivity } from "@/lib/inspector/publish";
@@ -58,6 +59,8 @@ export async function recordReceipt(userId: string, messageId: string, kind: Rec
  * Only the session's own messages; anyone else's answer 404, exactly like a missing one.
  */
 export async function handleReceipt(request: Request, messageId: string, kind: ReceiptKind): Promise<Response> {
+  const crossSite = crossSiteRefusal(request);
+  if (crossSite) return jsonError(403, crossSite);
   const check = await authenticateRequest(request);
   if (!check.ok) return jsonError(401, describeRejection(check));
   const result = await recordReceipt(check.user.id, messageId, kind);

@@ -1,5 +1,6 @@
 import "server-only";
 
+import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { ADMIN_CHANNEL, CONNECTION_CHANNEL_PREFIX, socketIdFromConnectionChannel } from "@/lib/pusher/channels";
@@ -39,6 +40,9 @@ export async function decideChannelAccess(user: SessionUser, socketId: string, c
  * (`socket_id` and `channel_name`, form-encoded).
  */
 export async function handleChannelAuth(request: Request): Promise<Response> {
+  const crossSite = crossSiteRefusal(request);
+  if (crossSite) return jsonResponse(403, { error: crossSite });
+
   const session = await authenticateRequest(request);
   if (!session.ok) return jsonResponse(session.reason === "banned" ? 403 : 401, { error: describeRejection(session) });
 

@@ -1,5 +1,6 @@
 import "server-only";
 
+import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { listContacts } from "@/lib/contacts/contacts";
 import { publishActivity } from "@/lib/inspector/publish";
@@ -22,6 +23,9 @@ export function jsonResponse(status: number, body: unknown): Response {
  * endpoint signs is who the socket becomes (sendToUser targets and terminate_connections act on it).
  */
 export async function handleUserAuth(request: Request): Promise<Response> {
+  const crossSite = crossSiteRefusal(request);
+  if (crossSite) return refuse(403, crossSite, null, "cross-site");
+
   const session = await authenticateRequest(request);
   if (!session.ok) {
     const status = session.reason === "banned" ? 403 : 401;

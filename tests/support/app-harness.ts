@@ -197,8 +197,11 @@ export async function sessionCookie(user: CookieUser, secret: string = NEXTAUTH_
 }
 
 /** A request to a route handler; a body is sent as JSON unless `contentType` says otherwise. */
-export function request(path: string, init: { method?: string; cookie?: string; json?: unknown; body?: string; contentType?: string } = {}): Request {
-  const headers = new Headers();
+export function request(
+  path: string,
+  init: { method?: string; cookie?: string; json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> } = {},
+): Request {
+  const headers = new Headers(init.headers);
   if (init.cookie) headers.set("cookie", init.cookie);
   let body = init.body;
   if (init.json !== undefined) body = JSON.stringify(init.json);
