@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 
 import { useRealtime } from "@/components/realtime";
@@ -15,10 +16,11 @@ import type { Inbox as InboxData, InboxMessage } from "@/lib/messages/types";
 /**
  * The user's stored messages: the server-rendered list (which includes whatever arrived while
  * they were away) plus messages received live since, from the realtime provider. Opening an item
- * marks it read on the server.
+ * marks it read on the server, and the user's other tabs hear of it (UserEvents.messageRead).
  */
 export function Inbox({ initial }: { initial: InboxData }) {
-  const { messages: live } = useRealtime();
+  const router = useRouter();
+  const { messages: live, readMessages, reconnects } = useRealtime();
   const hydrated = useHydrated();
   const [readIds, setReadIds] = useState<ReadonlySet<string>>(() => new Set());
   const [openId, setOpenId] = useState<string | null>(null);
@@ -31,13 +33,14 @@ export function Inbox({ initial }: { initial: InboxData }) {
     return [...arrived, ...initial.messages];
   }, [initial.messages, live]);
 
-  const isUnread = (message: InboxMessage) => !message.readAt && !readIds.has(message.id);
+  const isUnread = (message: InboxMessage) => !message.readAt && !readIds.has(message.id) && !readMessages.has(message.id);
+  const readHere = (message: InboxMessage) => readIds.has(message.id) || readMessages.has(message.id);
 
   // The server's count covers messages beyond the listed ones; adjust it by what changed here.
   const initialIds = useMemo(() => new Set(initial.messages.map((message) => message.id)), [initial.messages]);
   const unreadCount =
     initial.unreadCount -
-    initial.messages.filter((message) => !message.readAt && readIds.has(message.id)).length +
+    initial.messages.filter((message) => !message.readAt && readHere(message)).length +
     items.filter((message) => !initialIds.has(message.id) && isUnread(message)).length;
 
   // Messages stored while the user was offline reach the browser with this page, not through an
@@ -45,6 +48,12 @@ export function Inbox({ initial }: { initial: InboxData }) {
   useEffect(() => {
     for (const message of initial.messages) if (!message.deliveredAt) void postReceipt(message.id, "delivered");
   }, [initial.messages]);
+
+  // Messages sent while the socket was down were stored but never arrived as events: after each
+  // reconnection, re-render the server part of the page, which brings the stored list up to date.
+  useEffect(() => {
+    if (reconnects > 0) router.refresh();
+  }, [reconnects, router]);
 
   function open(message: InboxMessage) {
     setOpenId((current) => (current === message.id ? null : message.id));

@@ -11,6 +11,7 @@ import { isStoredMessageId, postReceipt, type FetchLike } from "./receipts";
 import {
   INITIAL_REALTIME_STATE,
   isAdminTermination,
+  parseMessageRead,
   parseReceivedMessage,
   signinErrorReason,
   statusForConnectionState,
@@ -25,6 +26,13 @@ export interface RealtimeClientOptions {
   config: PusherClientConfig;
   onState?: (state: RealtimeState) => void;
   onMessage?: (message: ReceivedMessage) => void;
+  /** A message was read in one of the user's tabs (this one included). */
+  onMessageRead?: (read: { messageId: string; readAt: string }) => void;
+  /**
+   * Every pusher:signin_success; `reconnected` is true from the second one on, when events sent
+   * while the socket was down were missed and stored state should be refetched.
+   */
+  onSignedIn?: (event: { socketId: string; reconnected: boolean }) => void;
   /** Sends the delivery receipts; tests route it to the route handlers. Defaults to fetch. */
   fetch?: FetchLike;
   /** Tests swap the HTTP endpoints for in-process handlers. */
@@ -57,6 +65,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   const pusher = new Pusher(options.config.key, pusherOptions(options.config, options));
   let state: RealtimeState = INITIAL_REALTIME_STATE;
   let subscribedChannel: string | null = null;
+  let signins = 0;
   let stopped = false;
 
   const update = (patch: Partial<RealtimeState>) => {
@@ -91,6 +100,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     if (subscribedChannel && subscribedChannel !== name) pusher.unsubscribe(subscribedChannel);
     subscribedChannel = name;
     pusher.subscribe(name);
+    signins += 1;
+    options.onSignedIn?.({ socketId, reconnected: signins > 1 });
   });
 
   pusher.user.bind("pusher:signin_error", (event: unknown) => {
@@ -104,6 +115,11 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     // browser whatever page is open. Every tab acknowledges; the server keeps the first.
     if (isStoredMessageId(message.id)) void postReceipt(message.id, "delivered", options.fetch);
     options.onMessage?.(message);
+  });
+
+  pusher.user.bind(UserEvents.messageRead, (data: unknown) => {
+    const read = parseMessageRead(data);
+    if (read) options.onMessageRead?.(read);
   });
 
   // signin() waits for "connected" and pusher-js repeats it after every reconnect.

@@ -21,6 +21,10 @@ export interface RealtimeContextValue {
   terminated: boolean;
   /** Messages received through pusher.user since the page loaded, newest first. */
   messages: ReceivedMessage[];
+  /** Message id → read time, for messages read in any of the user's tabs since the page loaded. */
+  readMessages: ReadonlyMap<string, string>;
+  /** How many times the socket signed in again after a drop; stored state may be stale after each. */
+  reconnects: number;
   /** Closes the socket for good (used before signing out). */
   disconnect: () => void;
 }
@@ -33,6 +37,8 @@ const OUTSIDE_PROVIDER: RealtimeContextValue = {
   error: null,
   terminated: false,
   messages: [],
+  readMessages: new Map(),
+  reconnects: 0,
   disconnect: () => {},
 };
 
@@ -49,6 +55,8 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
   const [pusher, setPusher] = useState<Pusher | null>(null);
   const [state, setState] = useState<RealtimeState>(INITIAL_REALTIME_STATE);
   const [messages, setMessages] = useState<ReceivedMessage[]>([]);
+  const [readMessages, setReadMessages] = useState<ReadonlyMap<string, string>>(() => new Map());
+  const [reconnects, setReconnects] = useState(0);
   const clientRef = useRef<RealtimeClient | null>(null);
 
   // The toast function is stable, but keep the effect independent of it anyway: re-running the
@@ -67,6 +75,10 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
         setMessages((list) => (list.some((m) => m.id === message.id) ? list : [message, ...list].slice(0, MAX_MESSAGES)));
         toastRef.current({ title: message.from ? `Message from ${message.from}` : "New message", description: message.body });
       },
+      onMessageRead: ({ messageId, readAt }) => setReadMessages((reads) => (reads.has(messageId) ? reads : new Map(reads).set(messageId, readAt))),
+      onSignedIn: ({ reconnected }) => {
+        if (reconnected) setReconnects((count) => count + 1);
+      },
     });
     // Track watchlist events from the first frame: the server sends the contacts' state once, right
     // after sign-in, and a contacts list mounted later (e.g. after visiting /admin) needs it.
@@ -84,8 +96,19 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
   const disconnect = useCallback(() => clientRef.current?.stop(), []);
 
   const value = useMemo<RealtimeContextValue>(
-    () => ({ pusher, status: state.status, statusText: describeStatus(state), socketId: state.socketId, error: state.error, terminated: state.terminated, messages, disconnect }),
-    [pusher, state, messages, disconnect],
+    () => ({
+      pusher,
+      status: state.status,
+      statusText: describeStatus(state),
+      socketId: state.socketId,
+      error: state.error,
+      terminated: state.terminated,
+      messages,
+      readMessages,
+      reconnects,
+      disconnect,
+    }),
+    [pusher, state, messages, readMessages, reconnects, disconnect],
   );
 
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;

@@ -96,3 +96,11 @@ export function parseReceivedMessage(data: unknown): ReceivedMessage | null {
     sentAt: typeof sentAt === "string" ? sentAt : new Date().toISOString(),
   };
 }
+
+/** UserEvents.messageRead: another tab of this user opened a message. Malformed payloads are dropped. */
+export function parseMessageRead(data: unknown): { messageId: string; readAt: string } | null {
+  if (!data || typeof data !== "object") return null;
+  const { messageId, readAt } = data as Record<string, unknown>;
+  if (typeof messageId !== "string" || !messageId || typeof readAt !== "string") return null;
+  return { messageId, readAt };
+}

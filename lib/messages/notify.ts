@@ -1,7 +1,7 @@
 import "server-only";
 
-import type { MessageStatusPayload } from "@/lib/messages/types";
-import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
+import type { MessageReadPayload, MessageStatusPayload } from "@/lib/messages/types";
+import { ADMIN_CHANNEL, AdminEvents, UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/roster/notify";
 
@@ -15,5 +15,17 @@ export async function notifyMessageStatus(payload: MessageStatusPayload): Promis
     await pusherServer.trigger(ADMIN_CHANNEL, AdminEvents.messageStatus, payload);
   } catch (error) {
     console.warn(`[messages] could not notify admins (${payload.status} ${payload.messageId}):`, describeError(error));
+  }
+}
+
+/**
+ * Tells the reader's other tabs that a message was read, so their unread counts agree. Best-effort:
+ * a tab that misses it shows the message unread until it reloads or reconnects (which refetches).
+ */
+export async function notifyReaderTabs(userId: string, payload: MessageReadPayload): Promise<void> {
+  try {
+    await pusherServer.sendToUser(userId, UserEvents.messageRead, payload);
+  } catch (error) {
+    console.warn(`[messages] could not tell ${userId}'s tabs that ${payload.messageId} was read:`, describeError(error));
   }
 }

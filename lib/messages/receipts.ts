@@ -5,7 +5,7 @@ import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { publishActivity } from "@/lib/inspector/publish";
-import { notifyMessageStatus } from "@/lib/messages/notify";
+import { notifyMessageStatus, notifyReaderTabs } from "@/lib/messages/notify";
 import { messageStatusOf, type MessageStatus, type ReceiptKind } from "@/lib/messages/types";
 
 export interface ReceiptResult {
@@ -49,6 +49,7 @@ export async function recordReceipt(userId: string, messageId: string, kind: Rec
         summary: `Message ${message.id} ${kind === "read" ? "read" : "delivered"}`,
         detail: { messageId: message.id, at },
       }),
+      kind === "read" ? notifyReaderTabs(message.recipientId, { messageId: message.id, readAt: at }) : undefined,
     ]);
   }
   return result;

@@ -17,6 +17,13 @@ export interface MessageStatusPayload {
   at: string;
 }
 
+/** Payload of UserEvents.messageRead, sent to the reader's own tabs. */
+export interface MessageReadPayload {
+  messageId: string;
+  /** ISO 8601, the stored read time. */
+  readAt: string;
+}
+
 /** One entry of the user's inbox. Times are ISO 8601. */
 export interface InboxMessage {
   id: string;

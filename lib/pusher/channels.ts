@@ -34,4 +34,6 @@ export const UserEvents = {
   message: "message",
   /** Sent just before an admin terminates the user's connections, so the tab can say why. */
   accountRevoked: "account-revoked",
+  /** The user read a message in one tab; the others update their unread count. Payload: MessageReadPayload. */
+  messageRead: "message-read",
 } as const;

@@ -52,6 +52,36 @@ test("a message's receipts reach the admin live: sent, delivered, read", async (
   await admin.context.close();
 });
 
+test("reading a message in one tab marks it read in the user's other tabs", async ({ browser }) => {
+  const alice = await newSignedInPage(browser, "alice@example.com");
+  // A second tab of the same browser: same session, its own socket.
+  const secondTab = await alice.context.newPage();
+  await secondTab.goto("/");
+  await expect(secondTab.getByTestId("realtime-status")).toHaveText("Signed in");
+
+  const admin = await newSignedInPage(browser, "admin@example.com");
+  await admin.page.goto("/admin");
+  await rosterRow(admin.page, "alice@example.com").getByRole("button", { name: "Send message" }).click();
+  const dialog = admin.page.getByRole("dialog");
+  await dialog.getByLabel("Message").fill("Open me in one tab only");
+  await dialog.getByRole("button", { name: "Send" }).click();
+  await expect(dialog).toBeHidden();
+
+  const itemIn = (page: typeof secondTab) => page.getByTestId("inbox-item").filter({ hasText: "Open me in one tab only" });
+  await expect(itemIn(alice.page)).toHaveAttribute("data-unread", "true");
+  await expect(itemIn(secondTab)).toHaveAttribute("data-unread", "true");
+  const unreadBefore = Number(await secondTab.getByTestId("unread-count").textContent());
+  expect(unreadBefore).toBeGreaterThan(0);
+
+  await itemIn(alice.page).getByRole("button").first().click();
+  await expect(itemIn(alice.page)).toHaveAttribute("data-unread", "false");
+  await expect(itemIn(secondTab)).toHaveAttribute("data-unread", "false");
+  await expect(secondTab.getByTestId("unread-count")).toHaveText(String(unreadBefore - 1));
+  await expect(alice.page.getByTestId("unread-count")).toHaveText(String(unreadBefore - 1));
+
+  await Promise.all([alice.context.close(), admin.context.close()]);
+});
+
 test("a broadcast reaches every signed-in user once and reports the count", async ({ browser }) => {
   const alice = await newSignedInPage(browser, "alice@example.com");
   const bob = await newSignedInPage(browser, "bob@example.com");

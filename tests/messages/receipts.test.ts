@@ -166,3 +166,35 @@ describe("who may acknowledge", () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe("the reader's other tabs", () => {
+  it("hear that a message was read (with the stored time) so their unread counts agree; other users hear nothing", async () => {
+    const tabs = [await appClient(aliceCookie), await appClient(aliceCookie)];
+    const bobTab = await appClient(bobCookie);
+    const { messageId } = await send(alice.id, "Open me in one tab");
+    await waitFor(() => tabs.every((tab) => tab.messages.length === 1), { message: "the message in both tabs" });
+
+    const response = await postReceipt("read", messageId, aliceCookie);
+    const { readAt } = (await response.json()) as { readAt: string };
+    await waitFor(() => tabs.every((tab) => tab.reads.length === 1), { message: "message-read in both tabs" });
+    for (const tab of tabs) expect(tab.reads).toEqual([{ messageId, readAt }]);
+
+    // Reading it again changes nothing, so nothing is announced again.
+    await postReceipt("read", messageId, aliceCookie);
+    await sleep(300);
+    for (const tab of tabs) expect(tab.reads).toHaveLength(1);
+    expect(bobTab.reads).toEqual([]);
+  });
+
+  it("a tab learns when its socket signed in again after a drop, so it can refetch what it missed", async () => {
+    const tab = await appClient(aliceCookie);
+    expect(tab.signins).toEqual([{ socketId: expect.any(String), reconnected: false }]);
+    const firstSocket = tab.signins[0]!.socketId;
+
+    tab.client.pusher.disconnect();
+    tab.client.pusher.connect();
+    await waitFor(() => tab.signins.length === 2, { message: "the second sign-in" });
+    expect(tab.signins[1]).toEqual({ socketId: expect.any(String), reconnected: true });
+    expect(tab.signins[1]!.socketId).not.toBe(firstSocket);
+  });
+});

@@ -426,6 +426,10 @@ export interface AppClient {
   messages: ReceivedMessage[];
   /** Receipt requests the client made, with the handler's status. */
   receipts: { path: string; status: number }[];
+  /** UserEvents.messageRead events received (reads made in any of the user's tabs). */
+  reads: { messageId: string; readAt: string }[];
+  /** Every sign-in of the socket, in order; `reconnected` from the second on. */
+  signins: { socketId: string; reconnected: boolean }[];
 }
 
 /** The browser's realtime wiring (createRealtimeClient), talking to the app's real handlers. Resolves once signed in. */
@@ -435,9 +439,13 @@ export async function connectAppClient(harness: Harness, cookie: string): Promis
 
   const messages: ReceivedMessage[] = [];
   const receipts: AppClient["receipts"] = [];
+  const reads: AppClient["reads"] = [];
+  const signins: AppClient["signins"] = [];
   const client = createRealtimeClient({
     config: realtimeConfig(harness),
     onMessage: (message) => messages.push(message),
+    onMessageRead: (read) => reads.push(read),
+    onSignedIn: (signin) => signins.push(signin),
     ...viaEndpoints(cookie),
     fetch: async (input, init) => {
       const url = new URL(input, APP_URL);
@@ -454,7 +462,7 @@ export async function connectAppClient(harness: Harness, cookie: string): Promis
   });
   await waitFor(() => client.getState().status === "signed-in", { message: "app client sign-in" });
   await waitFor(() => client.pusher.user.serverToUserChannel?.subscribed, { message: "#server-to-user subscription" });
-  return { client, messages, receipts };
+  return { client, messages, receipts, reads, signins };
 }
 
 export interface AdminListener {
