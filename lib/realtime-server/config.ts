@@ -43,6 +43,10 @@ export interface RealtimeServerOptions {
   webhookBatchWindowMs?: number;
   /** A socket whose unsent data exceeds this many bytes is dropped. Default 1 MiB. */
   maxBufferedBytesPerSocket?: number;
+  /** How long a cache channel keeps its last event. Default 30 min (hosted: "up to 30 minutes"). */
+  cacheTtlMs?: number;
+  /** Cache channels remembered at once; the least recently written is dropped first. Default 10 000. */
+  maxCachedChannels?: number;
   /** Default: JSON lines to stderr. Use `silentLogger` in tests. */
   logger?: RealtimeLogger;
 }
@@ -63,6 +67,8 @@ export interface ResolvedConfig {
   webhookRetry: Required<WebhookRetryOptions>;
   webhookBatchWindowMs: number;
   maxBufferedBytesPerSocket: number;
+  cacheTtlMs: number;
+  maxCachedChannels: number;
   /** How often the shared sweep checks activity and authorization deadlines. */
   sweepIntervalMs: number;
   logger: RealtimeLogger;
@@ -79,6 +85,8 @@ export const Defaults = {
   webhookRetry: { initialDelayMs: 500, maxDelayMs: 30_000, maxDurationMs: 5 * 60_000 },
   webhookBatchWindowMs: 20,
   maxBufferedBytesPerSocket: 1024 * 1024,
+  cacheTtlMs: 30 * 60_000,
+  maxCachedChannels: 10_000,
 } as const;
 
 function requireNonEmpty(name: string, value: unknown): string {
@@ -137,6 +145,8 @@ export function resolveConfig(options: RealtimeServerOptions): ResolvedConfig {
     },
     webhookBatchWindowMs: requireNumber("webhookBatchWindowMs", options.webhookBatchWindowMs, Defaults.webhookBatchWindowMs, 0),
     maxBufferedBytesPerSocket: requireNumber("maxBufferedBytesPerSocket", options.maxBufferedBytesPerSocket, Defaults.maxBufferedBytesPerSocket, 1024),
+    cacheTtlMs: requireNumber("cacheTtlMs", options.cacheTtlMs, Defaults.cacheTtlMs, 1),
+    maxCachedChannels: requireNumber("maxCachedChannels", options.maxCachedChannels, Defaults.maxCachedChannels, 1),
     sweepIntervalMs,
     logger: options.logger ?? createJsonLogger(),
   };

@@ -4,6 +4,7 @@
  */
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ChannelCache } from "./channel-cache";
 import { ClientEventRelay } from "./client-events";
 import { resolveConfig, type RealtimeServerOptions } from "./config";
 import { createHttpApi } from "./http/router";
@@ -46,12 +47,16 @@ export async function createServer(options: RealtimeServerOptions): Promise<Real
     maxPresenceMembers: config.maxPresenceMembers,
     maxUserInfoBytes: config.maxUserInfoBytes,
   };
-  const subscriptions = new SubscriptionManager(registry, authorizationContext, webhooks, logger);
+  const cache = new ChannelCache(config.cacheTtlMs, config.maxCachedChannels);
+  // Expired entries are also dropped on read; the sweep only keeps idle ones from piling up.
+  const cacheSweep = setInterval(() => cache.sweep(), Math.min(config.cacheTtlMs, 60_000));
+  cacheSweep.unref();
+  const subscriptions = new SubscriptionManager(registry, authorizationContext, webhooks, cache, logger);
   const users = new UserAuthentication(registry, config, (connection, error) => gateway.disconnect(connection, error), logger);
   const clientEvents = new ClientEventRelay(registry, config.maxClientEventsPerSecond, webhooks, logger);
   gateway.start({ subscriptions, users, clientEvents });
 
-  const handleHttpRequest = createHttpApi(config, { registry, publisher: new Publisher(registry), users });
+  const handleHttpRequest = createHttpApi(config, { registry, publisher: new Publisher(registry, cache), users });
   const httpServer = createHttpServer(handleHttpRequest);
   httpServer.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
   httpServer.on("clientError", (_error, socket) => {
@@ -68,6 +73,7 @@ export async function createServer(options: RealtimeServerOptions): Promise<Real
     host: address.address,
     close() {
       closing ??= (async () => {
+        clearInterval(cacheSweep);
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await gateway.closeAll();
         await webhooks.close();

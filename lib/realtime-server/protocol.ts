@@ -19,6 +19,8 @@ export const PusherEvents = {
   memberAdded: "pusher_internal:member_added",
   memberRemoved: "pusher_internal:member_removed",
   watchlistEvents: "pusher_internal:watchlist_events",
+  /** On a cache channel with nothing cached, sent to the new subscriber right after subscription_succeeded. */
+  cacheMiss: "pusher:cache_miss",
 } as const;
 
 export const CLIENT_EVENT_PREFIX = "client-";
@@ -70,6 +72,8 @@ export const Limits = {
 } as const;
 
 export const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9_\-=@,.;]+$/;
+/** The cache variant of each channel type: `cache-`, `private-cache-`, `private-encrypted-cache-`, `presence-cache-`. */
+export const CACHE_CHANNEL_PATTERN = /^(?:private-encrypted-|private-|presence-)?cache-/;
 export const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
 
 export const ChannelPrefixes = {
@@ -85,6 +89,7 @@ export const WebhookEvents = {
   memberAdded: "member_added",
   memberRemoved: "member_removed",
   clientEvent: "client_event",
+  cacheMiss: "cache_miss",
 } as const;
 
 /** The only request-signing scheme the HTTP API accepts. */

@@ -2,13 +2,17 @@
  * Fan-out of server-triggered events (HTTP API). Each event is serialised once per channel and
  * the same string is written to every recipient.
  */
+import { isCacheChannelName, type ChannelCache } from "./channel-cache";
 import { isServerToUserChannelName } from "./channels";
 import { encodeForFanOut, serializeEvent } from "./connection";
 import { ChannelPrefixes } from "./protocol";
 import type { Registry } from "./registry";
 
 export class Publisher {
-  constructor(private readonly registry: Registry) {}
+  constructor(
+    private readonly registry: Registry,
+    private readonly cache: ChannelCache,
+  ) {}
 
   /** Returns the number of sockets the event was written to. */
   publish(channelName: string, eventName: string, data: string, excludeSocketId?: string): number {
@@ -27,6 +31,8 @@ export class Publisher {
       }
       return recipients;
     }
+    // Cached even with nobody subscribed: the next subscriber gets it as its first event.
+    if (isCacheChannelName(channelName)) this.cache.remember(channelName, frame);
     const channel = this.registry.channels.get(channelName);
     if (!channel) return 0;
     const excluded = excludeSocketId === undefined ? undefined : this.registry.connections.get(excludeSocketId);

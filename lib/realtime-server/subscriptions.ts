@@ -2,6 +2,7 @@
  * Joining and leaving channels: authorization by channel type, presence membership, the
  * member_added/member_removed frames and the occupancy/membership webhooks.
  */
+import { isCacheChannelName, type ChannelCache } from "./channel-cache";
 import { channelNameProblem, createChannel, PresenceChannel, type AuthorizationContext, type Channel } from "./channels";
 import { serializeEvent, type Connection } from "./connection";
 import type { RealtimeLogger } from "./logger";
@@ -14,6 +15,7 @@ export class SubscriptionManager {
     private readonly registry: Registry,
     private readonly authorization: AuthorizationContext,
     private readonly webhooks: WebhookSink,
+    private readonly cache: ChannelCache,
     private readonly logger: RealtimeLogger,
   ) {}
 
@@ -64,9 +66,30 @@ export class SubscriptionManager {
         channel.broadcast(serializeEvent(PusherEvents.memberAdded, added, channelName), connection);
         this.webhooks.emit({ name: WebhookEvents.memberAdded, channel: channelName, user_id: member.id });
       }
+      this.replayCache(connection, channel);
       return;
     }
     this.confirm(connection, channel);
+    this.replayCache(connection, channel);
+  }
+
+  /**
+   * A new subscriber of a cache channel gets the last event, or `pusher:cache_miss`. The
+   * `cache_miss` webhook is sent once per occupancy of the channel, not once per subscriber, so
+   * a crowd joining an empty channel asks the app to fill it once.
+   */
+  private replayCache(connection: Connection, channel: Channel): void {
+    if (!isCacheChannelName(channel.name)) return;
+    const frame = this.cache.lastFrame(channel.name);
+    if (frame !== undefined) {
+      connection.sendRaw(frame);
+      return;
+    }
+    connection.sendEvent(PusherEvents.cacheMiss, {}, channel.name);
+    if (!channel.cacheMissReported) {
+      channel.cacheMissReported = true;
+      this.webhooks.emit({ name: WebhookEvents.cacheMiss, channel: channel.name });
+    }
   }
 
   unsubscribe(connection: Connection, payload: unknown): void {

@@ -9,7 +9,7 @@ import type { RealtimeLogger } from "./logger";
 import { webhookSignature } from "./signatures";
 
 export type WebhookEvent =
-  | { name: "channel_occupied" | "channel_vacated"; channel: string }
+  | { name: "channel_occupied" | "channel_vacated" | "cache_miss"; channel: string }
   | { name: "member_added" | "member_removed"; channel: string; user_id: string }
   | { name: "client_event"; channel: string; event: string; data: string; socket_id: string; user_id?: string };
 

@@ -30,6 +30,8 @@ export type Authorization =
 
 export abstract class Channel {
   readonly subscribers = new Set<Connection>();
+  /** Cache channels: a cache_miss webhook went out since the channel became occupied. */
+  cacheMissReported = false;
 
   constructor(readonly name: string) {}
 
