@@ -3,6 +3,7 @@ import "server-only";
 import { z } from "zod";
 
 import { AUDIT_ACTIONS, type AuditAction } from "@/lib/admin/audit";
+import { pageCountOf, pageParam } from "@/lib/admin/page-param";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/types";
 
@@ -56,10 +57,7 @@ const auditFiltersSchema = z
     target: optionalText("Target"),
     from: optionalDay("From"),
     to: optionalDay("To"),
-    page: z.preprocess(
-      (value) => (value === "" ? undefined : value),
-      z.coerce.number({ error: "Page must be a number" }).int("Page must be a whole number").min(1, "Page must be 1 or more").max(1_000_000).optional(),
-    ),
+    page: pageParam,
   })
   .refine((value) => !value.from || !value.to || value.from <= value.to, { message: "From must not be after To", path: ["to"] });
 
@@ -191,7 +189,7 @@ export async function getAuditPage(where: Prisma.AuditLogWhereInput, page: numbe
     db.auditLog.count({ where }),
     db.auditLog.findMany({ where, orderBy: NEWEST_FIRST, skip: (page - 1) * pageSize, take: pageSize, select: ROW_SELECT }),
   ]);
-  return { rows: await withTargets(rows), page, pageCount: Math.max(1, Math.ceil(total / pageSize)), total };
+  return { rows: await withTargets(rows), page, pageCount: pageCountOf(total, pageSize), total };
 }
 
 /**

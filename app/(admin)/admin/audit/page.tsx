@@ -1,41 +1,16 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 
 import { AuditFiltersForm } from "@/components/admin/audit-filters";
 import { AuditTable } from "@/components/admin/audit-table";
+import { Pagination } from "@/components/admin/pagination";
 import { buttonClassName } from "@/components/ui/button";
-import { auditQueryString, auditWhere, getAuditPage, parseAuditQuery, type AuditFilters } from "@/lib/admin/audit-query";
+import { auditQueryString, auditWhere, getAuditPage, parseAuditQuery } from "@/lib/admin/audit-query";
 import { requireAdmin } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 // Per-request data behind a session check: never prerender or cache this page.
 export const dynamic = "force-dynamic";
-
-function Pagination({ filters, page, pageCount, total }: { filters: AuditFilters; page: number; pageCount: number; total: number }) {
-  const link = (target: number, label: string, rel: "prev" | "next") =>
-    target >= 1 && target <= pageCount ? (
-      <Link href={`/admin/audit${auditQueryString(filters, target)}`} rel={rel} className={buttonClassName({ variant: "outline", size: "sm" })}>
-        {label}
-      </Link>
-    ) : (
-      <span aria-disabled="true" className={buttonClassName({ variant: "outline", size: "sm", className: "pointer-events-none opacity-50" })}>
-        {label}
-      </span>
-    );
-  return (
-    <nav aria-label="Audit log pages" data-testid="audit-pagination" className="flex flex-wrap items-center justify-between gap-3 text-sm">
-      <p className="text-zinc-600 dark:text-zinc-400">
-        {total === 1 ? "1 entry" : `${total} entries`} · page {page} of {pageCount}
-      </p>
-      <div className="flex gap-2">
-        {/* Past the last page (a stale link), "Previous" leads back to the last one that has rows. */}
-        {link(Math.min(page - 1, pageCount), "Previous", "prev")}
-        {link(page + 1, "Next", "next")}
-      </div>
-    </nav>
-  );
-}
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // The layout checks too, but layouts don't re-run on client-side navigation; pages do.
@@ -66,7 +41,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {result ? (
         <>
           <AuditTable rows={result.rows} />
-          <Pagination filters={filters} page={result.page} pageCount={result.pageCount} total={result.total} />
+          <Pagination
+            hrefFor={(page) => `/admin/audit${auditQueryString(filters, page)}`}
+            page={result.page}
+            pageCount={result.pageCount}
+            total={result.total}
+            noun={{ one: "entry", other: "entries" }}
+            label="Audit log pages"
+            testId="audit-pagination"
+          />
         </>
       ) : null}
     </div>
