@@ -4,7 +4,7 @@
  * timers (a shared sweep enforces deadlines) and collections are created only when first needed.
  */
 import { WebSocket } from "ws";
-import { PusherEvents, type ProtocolError } from "./protocol";
+import { closeReason, PusherEvents, type ProtocolError } from "./protocol";
 
 export interface SignedInUser {
   readonly id: string;
@@ -76,7 +76,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
-      this.ws.close(code, reason);
+      this.ws.close(code, closeReason(reason));
     }
   }
 

@@ -25,6 +25,8 @@ export const PusherEvents = {
 
 export const CLIENT_EVENT_PREFIX = "client-";
 export const PUSHER_EVENT_PREFIX = "pusher:";
+/** Event names an app may not trigger through the HTTP API. */
+export const RESERVED_EVENT_PREFIXES = [PUSHER_EVENT_PREFIX, "pusher_internal:"] as const;
 
 /** A close code together with the human-readable reason sent in the error frame and close frame. */
 export interface ProtocolError {
@@ -47,6 +49,25 @@ export const CloseCodes = {
   serverShuttingDown: { code: 4200, message: "Server is restarting, please reconnect" },
   pongNotReceived: { code: 4201, message: "Pong reply not received" },
 } as const satisfies Record<string, ProtocolError>;
+
+/** A WebSocket close frame carries at most 123 bytes of reason (RFC 6455 §5.5). */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * The reason as it fits a close frame: cut at a character boundary. `ws` throws on a longer one,
+ * and reasons can quote client input (an unknown app key, a protocol version).
+ */
+export function closeReason(message: string): string {
+  if (Buffer.byteLength(message, "utf8") <= MAX_CLOSE_REASON_BYTES) return message;
+  let cut = message.slice(0, MAX_CLOSE_REASON_BYTES);
+  while (Buffer.byteLength(cut, "utf8") > MAX_CLOSE_REASON_BYTES - 3) cut = cut.slice(0, -1);
+  return `${cut}...`;
+}
+
+/** Client input quoted in an error message, shortened so one long value cannot bloat the frame. */
+export function quoted(value: string, maxChars = 40): string {
+  return JSON.stringify(value.length > maxChars ? `${value.slice(0, maxChars)}…` : value);
+}
 
 /** Error codes sent in `pusher:error` frames that do not close the socket. */
 export const SoftErrorCodes = {

@@ -11,7 +11,7 @@ import type { ClientEventRelay } from "./client-events";
 import type { ResolvedConfig } from "./config";
 import { Connection, serializeEvent } from "./connection";
 import type { RealtimeLogger } from "./logger";
-import { CLIENT_EVENT_PREFIX, CloseCodes, Limits, PROTOCOL_VERSION, PusherEvents, type ProtocolError } from "./protocol";
+import { CLIENT_EVENT_PREFIX, closeReason, CloseCodes, Limits, PROTOCOL_VERSION, PusherEvents, quoted, type ProtocolError } from "./protocol";
 import type { Registry } from "./registry";
 import type { SubscriptionManager } from "./subscriptions";
 import type { UserAuthentication } from "./user-auth";
@@ -53,7 +53,15 @@ export class SocketGateway {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on("error", (error) => this.logger.debug("upgrade socket error", { error }));
-    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
+    this.server.handleUpgrade(request, socket, head, (ws) => {
+      try {
+        this.accept(ws, request);
+      } catch (error) {
+        // Whatever went wrong is this socket's problem only: the process and other sockets go on.
+        this.logger.error("failed to accept a websocket", { error });
+        ws.terminate();
+      }
+    });
   }
 
   /** Sends the error frame and close code, then forgets the socket's state immediately. */
@@ -82,7 +90,7 @@ export class SocketGateway {
     const refusal = this.handshakeProblem(request);
     if (refusal) {
       ws.send(JSON.stringify({ event: PusherEvents.error, data: { code: refusal.code, message: refusal.message } }));
-      ws.close(refusal.code, refusal.message);
+      ws.close(refusal.code, closeReason(refusal.message));
       return;
     }
 
@@ -99,7 +107,12 @@ export class SocketGateway {
   }
 
   private handshakeProblem(request: IncomingMessage): ProtocolError | undefined {
-    const url = new URL(request.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://localhost");
+    } catch {
+      return CloseCodes.pathNotFound;
+    }
     const match = APP_PATH.exec(url.pathname);
     if (!match) return CloseCodes.pathNotFound;
     let key: string;
@@ -108,11 +121,11 @@ export class SocketGateway {
     } catch {
       return CloseCodes.appNotFound;
     }
-    if (key !== this.config.key) return { code: CloseCodes.appNotFound.code, message: `App key ${key} does not exist` };
+    if (key !== this.config.key) return { code: CloseCodes.appNotFound.code, message: `App key ${quoted(key)} does not exist` };
     const protocol = url.searchParams.get("protocol");
     if (protocol === null || protocol === "") return CloseCodes.noProtocol;
     if (Number(protocol) !== PROTOCOL_VERSION) {
-      return { code: CloseCodes.unsupportedProtocol.code, message: `Unsupported protocol version ${protocol} (supported: ${PROTOCOL_VERSION})` };
+      return { code: CloseCodes.unsupportedProtocol.code, message: `Unsupported protocol version ${quoted(protocol, 10)} (supported: ${PROTOCOL_VERSION})` };
     }
     return undefined;
   }

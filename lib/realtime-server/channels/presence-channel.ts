@@ -88,9 +88,9 @@ export class PresenceChannel extends PrivateChannel {
   }
 
   snapshot(): PresenceSnapshot {
-    const hash: Record<string, unknown> = {};
-    for (const [id, state] of this.members) hash[id] = state.info ?? null;
-    return { presence: { ids: Object.keys(hash), hash, count: this.members.size } };
+    // fromEntries defines own properties, so a user id like "__proto__" is a member like any other.
+    const entries = [...this.members].map(([id, state]) => [id, state.info ?? null] as const);
+    return { presence: { ids: entries.map(([id]) => id), hash: Object.fromEntries(entries), count: this.members.size } };
   }
 
   memberInfo(userId: string): unknown {

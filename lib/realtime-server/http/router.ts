@@ -42,7 +42,12 @@ export function createHttpApi(options: HttpApiOptions, services: ApiServices) {
   const { logger } = options;
 
   async function route(request: IncomingMessage): Promise<unknown> {
-    const url = new URL(request.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://localhost");
+    } catch {
+      throw new HttpError(400, "Malformed request URL");
+    }
     const rawPath = url.pathname;
     const appMatch = APP_PATH.exec(rawPath);
     if (!appMatch) throw new HttpError(404, "Not found: the HTTP API lives under /apps/{app_id}/");
@@ -75,7 +80,10 @@ export function createHttpApi(options: HttpApiOptions, services: ApiServices) {
     );
     if (authProblem !== undefined) throw new HttpError(401, authProblem);
 
-    return matched.handler({ params, query: url.searchParams, body: matched.method === "POST" ? parseJsonObject(body) : undefined }, services);
+    // The signature covers the keys lower-cased, so handlers read them lower-cased too: what was
+    // signed is what is obeyed.
+    const query = new URLSearchParams([...url.searchParams].map(([name, value]) => [name.toLowerCase(), value]));
+    return matched.handler({ params, query, body: matched.method === "POST" ? parseJsonObject(body) : undefined }, services);
   }
 
   return function handleHttpRequest(request: IncomingMessage, response: ServerResponse): void {

@@ -10,12 +10,13 @@ export const listChannels: ApiHandler = (request, services) => {
   if (attributes.has("user_count") && !isPresenceChannelName(prefix)) {
     throw badRequest("info=user_count requires filter_by_prefix=presence-");
   }
-  const channels: Record<string, Record<string, number>> = {};
+  const entries: [string, Record<string, number>][] = [];
   for (const [name, channel] of services.registry.channels) {
     if (channel.isInternal || !name.startsWith(prefix)) continue;
-    channels[name] = channelAttributes(services.registry, name, attributes);
+    entries.push([name, channelAttributes(services.registry, name, attributes)]);
   }
-  return { channels };
+  // Channel names are client input: fromEntries keeps even "__proto__" as a plain key.
+  return { channels: Object.fromEntries(entries) };
 };
 
 export const channelInfo: ApiHandler = (request, services) => {

@@ -1,6 +1,6 @@
 /** POST /events and POST /batch_events. */
 import { channelNameProblem } from "../../channels";
-import { Limits, SOCKET_ID_PATTERN } from "../../protocol";
+import { Limits, quoted, RESERVED_EVENT_PREFIXES, SOCKET_ID_PATTERN } from "../../protocol";
 import { channelAttributes, parseInfoAttributes, type InfoAttribute } from "../channel-info";
 import type { ApiHandler, ApiServices } from "../context";
 import { badRequest, HttpError } from "../errors";
@@ -18,6 +18,10 @@ function parseTrigger(body: Record<string, unknown>, where: string, allowChannel
   if (typeof name !== "string" || name.length === 0) throw badRequest(`${where}name must be a non-empty string`);
   if (name.length > Limits.eventNameMaxLength) {
     throw badRequest(`${where}name is longer than ${Limits.eventNameMaxLength} characters`);
+  }
+  // pusher-js acts on these itself (e.g. pusher_internal:member_added edits its member list).
+  if (RESERVED_EVENT_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+    throw badRequest(`${where}name ${quoted(name)} is reserved: names starting with ${RESERVED_EVENT_PREFIXES.join(" or ")} belong to the protocol`);
   }
   if (typeof data !== "string") throw badRequest(`${where}data must be a string (JSON-encode objects first)`);
   if (Buffer.byteLength(data, "utf8") > Limits.eventDataMaxBytes) {
@@ -59,11 +63,8 @@ function publish(trigger: TriggerRequest, services: ApiServices): Record<string,
     services.publisher.publish(channelName, trigger.name, trigger.data, trigger.excludeSocketId);
   }
   if (trigger.info.size === 0) return undefined;
-  const channels: Record<string, Record<string, number>> = {};
-  for (const channelName of trigger.channels) {
-    channels[channelName] = channelAttributes(services.registry, channelName, trigger.info);
-  }
-  return channels;
+  // Channel names are client input: fromEntries keeps even "__proto__" as a plain key.
+  return Object.fromEntries(trigger.channels.map((channelName) => [channelName, channelAttributes(services.registry, channelName, trigger.info)]));
 }
 
 export const triggerEvent: ApiHandler = (request, services) => {
