@@ -1,3 +1,5 @@
+import { rmSync } from "node:fs";
+
 import { defineConfig } from "@playwright/test";
 
 /**
@@ -8,6 +10,12 @@ import { defineConfig } from "@playwright/test";
 const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const pusherPort = Number(process.env.E2E_PUSHER_PORT ?? 6101);
 const baseURL = `http://localhost:${appPort}`;
+
+// Every run starts from a fresh SQLite database: a second run must not find the first one's
+// messages. Test workers load this file too, and must not touch the running server's database.
+if (!process.env.E2E_DATABASE_URL && process.env.TEST_WORKER_INDEX === undefined) {
+  rmSync("tmp/e2e", { recursive: true, force: true });
+}
 
 export default defineConfig({
   testDir: "tests/e2e",

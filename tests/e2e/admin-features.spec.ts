@@ -125,3 +125,18 @@ test("contacts show who is online through the watchlist", async ({ browser }) =>
 
   await alice.context.close();
 });
+
+test("the users page finds accounts by part of a name or email", async ({ browser }) => {
+  const admin = await newSignedInPage(browser, "admin@example.com");
+  await admin.page.goto("/admin/users");
+  await admin.page.getByLabel("Search users").fill("BO");
+  await admin.page.getByRole("button", { name: "Search" }).click();
+  await admin.page.waitForURL(/[?&]q=BO/);
+  const rows = admin.page.getByTestId("user-row");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute("data-user-email", "bob@example.com");
+
+  await admin.page.getByRole("link", { name: "Clear" }).click();
+  await expect(rows).toHaveCount(3);
+  await admin.context.close();
+});
