@@ -5,9 +5,9 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { SignOutButton } from "@/components/auth/sign-out-button";
-import { RealtimeIndicator, RealtimeProvider, TerminatedBanner } from "@/components/realtime";
-import { RevocationNotice } from "@/components/realtime/revocation-notice";
+import { DisconnectionNotice, RealtimeIndicator, RealtimeProvider } from "@/components/realtime";
 import { Badge } from "@/components/ui/badge";
+import { NavLink } from "@/components/ui/nav-link";
 import { ToastProvider } from "@/components/ui/toast";
 import { getCurrentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
@@ -29,20 +29,21 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const page = (
     <>
       <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="mx-auto flex h-14 max-w-5xl items-center justify-between gap-4 px-4">
+        {/* Wraps into two rows on narrow screens instead of pushing "Sign out" off the edge. */}
+        <div className="mx-auto flex min-h-14 max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-2">
           <div className="flex items-center gap-6">
-            <Link href="/" className="font-semibold tracking-tight">
+            <Link href="/" className="whitespace-nowrap font-semibold tracking-tight">
               Pusher User Auth
             </Link>
             {user ? (
               <nav aria-label="Main" className="flex items-center gap-4 text-sm text-zinc-600 dark:text-zinc-300">
-                <Link href="/" className="hover:text-zinc-900 dark:hover:text-white">
+                <NavLink href="/" exact className="hover:text-zinc-900 dark:hover:text-white" activeClassName="font-medium text-zinc-900 dark:text-white">
                   Home
-                </Link>
+                </NavLink>
                 {user.role === "ADMIN" ? (
-                  <Link href="/admin" className="hover:text-zinc-900 dark:hover:text-white">
+                  <NavLink href="/admin" className="hover:text-zinc-900 dark:hover:text-white" activeClassName="font-medium text-zinc-900 dark:text-white">
                     Admin
-                  </Link>
+                  </NavLink>
                 ) : null}
               </nav>
             ) : null}
@@ -59,8 +60,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           ) : null}
         </div>
       </header>
-      {user ? <RevocationNotice /> : null}
-      {user ? <TerminatedBanner /> : null}
+      {user ? <DisconnectionNotice /> : null}
       <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">{children}</main>
     </>
   );

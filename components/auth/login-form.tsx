@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -32,6 +32,16 @@ export function LoginForm({ callbackUrl, notice }: LoginFormProps) {
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<keyof LoginInput, string>>>({});
   const emailErrorId = useId();
   const passwordErrorId = useId();
+  const formErrorId = useId();
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  /** The disabled submit button drops focus; put it back where the user will type again. */
+  function refocusPassword() {
+    requestAnimationFrame(() => {
+      passwordRef.current?.focus();
+      passwordRef.current?.select();
+    });
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -51,6 +61,7 @@ export function LoginForm({ callbackUrl, notice }: LoginFormProps) {
       if (!result || result.error || !result.ok) {
         setFormError(loginErrorMessage(result?.error ?? "unknown"));
         setPending(false);
+        refocusPassword();
         return;
       }
       // A full page load (not router.push) so the root layout renders again with the session and
@@ -59,6 +70,7 @@ export function LoginForm({ callbackUrl, notice }: LoginFormProps) {
     } catch {
       setFormError("Could not reach the server. Check your connection and try again.");
       setPending(false);
+      refocusPassword();
     }
   }
 
@@ -66,7 +78,7 @@ export function LoginForm({ callbackUrl, notice }: LoginFormProps) {
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-label="Sign in">
       {notice && !formError ? <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">{notice}</p> : null}
       {formError ? (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+        <p id={formErrorId} role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
           {formError}
         </p>
       ) : null}
@@ -96,8 +108,9 @@ export function LoginForm({ callbackUrl, notice }: LoginFormProps) {
           type="password"
           autoComplete="current-password"
           required
-          aria-invalid={fieldErrors.password ? true : undefined}
-          aria-describedby={fieldErrors.password ? passwordErrorId : undefined}
+          ref={passwordRef}
+          aria-invalid={fieldErrors.password || formError ? true : undefined}
+          aria-describedby={fieldErrors.password ? passwordErrorId : formError ? formErrorId : undefined}
         />
         {fieldErrors.password ? (
           <p id={passwordErrorId} className="text-sm text-red-700">

@@ -3,7 +3,7 @@
 import { cn } from "@/components/ui/cn";
 
 import { useRealtime } from "./realtime-provider";
-import { TERMINATED_MESSAGE, type RealtimeStatus } from "./state";
+import type { RealtimeStatus } from "./state";
 
 const dotClass: Record<RealtimeStatus, string> = {
   connecting: "bg-amber-400 animate-pulse",
@@ -33,27 +33,11 @@ export function RealtimeStatusLine({ className }: { className?: string }) {
 export function RealtimeIndicator() {
   const { status, statusText } = useRealtime();
   return (
-    <span className="inline-flex min-w-0 items-center gap-1.5 text-xs text-zinc-500" title={`Realtime: ${statusText}`}>
+    <span className="inline-flex min-w-0 items-center gap-1.5 text-xs text-zinc-500 dark:text-zinc-400" title={`Realtime: ${statusText}`}>
       <span aria-hidden className={cn("inline-block h-2 w-2 shrink-0 rounded-full", dotClass[status])} />
       <span data-testid="realtime-status" role="status" className="max-w-[18rem] truncate">
         {statusText}
       </span>
     </span>
-  );
-}
-
-/** Shown on every page once an administrator terminated this user's connections. */
-export function TerminatedBanner() {
-  const { terminated } = useRealtime();
-  if (!terminated) return null;
-  return (
-    <div role="alert" className="border-b border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-baseline gap-x-2">
-        <p data-testid="realtime-terminated" className="font-semibold">
-          {TERMINATED_MESSAGE}
-        </p>
-        <p>The live connection stays closed. Reload the page to connect again.</p>
-      </div>
-    </div>
   );
 }

@@ -65,7 +65,7 @@ function ModalDialog({ open, onOpenChange, title, description, children, footer,
         if (event.target === event.currentTarget) onOpenChange(false);
       }}
       className={cn(
-        "m-auto w-full max-w-lg rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-lg backdrop:bg-black/50",
+        "m-auto w-[calc(100%-2rem)] max-w-lg rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-lg backdrop:bg-black/50",
         "dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100",
         className,
       )}

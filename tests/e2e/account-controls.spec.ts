@@ -20,6 +20,9 @@ test("ban: the tab says why, login is refused, unban restores access, the audit 
 
   await expect(bob.page.getByTestId("account-revoked")).toContainText("Spamming the chat");
   await expect(bobRow).toHaveCount(0);
+  // One notice with one way forward: signing in again, not the kick's "reconnect".
+  await expect(bob.page.getByRole("link", { name: "Sign in again" })).toBeVisible();
+  await expect(bob.page.getByRole("button", { name: "Reconnect" })).toHaveCount(0);
 
   // A fresh login is refused with the reason.
   const retry = await browser.newContext();

@@ -43,8 +43,11 @@ test("sign in, see the user live, message them, kick them", async ({ browser }) 
   await admin.page.getByRole("button", { name: "Kick" }).click();
   await expect(alice.page.getByText("You were disconnected by an administrator")).toBeVisible();
   await expect(aliceRow).toHaveCount(0);
-  // The kicked tab must not silently reconnect.
+  // The kicked tab must not silently reconnect; the user reconnects on purpose.
   await expect(alice.page.getByTestId("realtime-status")).not.toHaveText("Signed in");
+  await alice.page.getByRole("button", { name: "Reconnect" }).click();
+  await expect(alice.page.getByTestId("realtime-status")).toHaveText("Signed in");
+  await expect(alice.page.getByTestId("realtime-terminated")).toHaveCount(0);
 
   await alice.context.close();
   await admin.context.close();

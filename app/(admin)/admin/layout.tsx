@@ -1,5 +1,6 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
+
+import { NavLink } from "@/components/ui/nav-link";
 
 import { requireAdmin } from "@/lib/auth/session";
 
@@ -24,12 +25,14 @@ export default async function AdminLayout({ children }: { children: ReactNode })
         <ul className="-mb-px flex flex-wrap gap-x-5 gap-y-1 text-sm">
           {ADMIN_LINKS.map((link) => (
             <li key={link.href}>
-              <Link
+              <NavLink
                 href={link.href}
+                exact={link.href === "/admin"}
                 className="inline-block border-b-2 border-transparent pb-2 text-zinc-600 hover:border-zinc-400 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+                activeClassName="border-zinc-900 font-medium text-zinc-900 dark:border-white dark:text-white"
               >
                 {link.label}
-              </Link>
+              </NavLink>
             </li>
           ))}
         </ul>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
 import { LoginForm } from "@/components/auth/login-form";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { getCurrentUser, type SessionRejection } from "@/lib/auth/session";
 import { DEMO_ACCOUNTS } from "@/lib/db/seed";
@@ -36,9 +36,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <div className="mx-auto flex w-full max-w-sm flex-col gap-6 pt-8">
       <Card>
         <CardHeader>
-          <CardTitle>
-            <span className="text-xl">Sign in</span>
-          </CardTitle>
+          {/* The page's one h1 (CardTitle is an h2). */}
+          <h1 className="text-xl font-semibold leading-none tracking-tight">Sign in</h1>
           <CardDescription>Use your email and password. Your browser then signs in to Pusher as you.</CardDescription>
         </CardHeader>
         <CardContent>
