@@ -1,3 +1,6 @@
+import Form from "next/form";
+import Link from "next/link";
+
 import { buttonClassName } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
@@ -6,12 +9,14 @@ import { AUDIT_ACTIONS } from "@/lib/admin/audit";
 import type { AuditFilters } from "@/lib/admin/audit-query";
 
 /**
- * A plain GET form: applying the filters puts them in the URL, so a filtered view can be shared,
- * bookmarked and exported with exactly the same query string. Works without JavaScript.
+ * A GET form: applying the filters puts them in the URL, so a filtered view can be shared,
+ * bookmarked and exported with exactly the same query string. Works without JavaScript; with it,
+ * next/form navigates client-side and the tab keeps its realtime connection. Keyed by the filters
+ * so the fields show the URL's values after "Reset" or back/forward.
  */
 export function AuditFiltersForm({ filters, action = "/admin/audit" }: { filters: AuditFilters; action?: string }) {
   return (
-    <form method="get" action={action} role="search" aria-label="Filter the audit log" data-testid="audit-filters" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end">
+    <Form key={JSON.stringify(filters)} action={action} role="search" aria-label="Filter the audit log" data-testid="audit-filters" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end">
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="audit-action">Action</Label>
         <select
@@ -51,10 +56,10 @@ export function AuditFiltersForm({ filters, action = "/admin/audit" }: { filters
         <button type="submit" className={buttonClassName({ size: "default" })}>
           Apply filters
         </button>
-        <a href={action} className={buttonClassName({ variant: "ghost" })}>
+        <Link href={action} className={buttonClassName({ variant: "ghost" })}>
           Reset
-        </a>
+        </Link>
       </div>
-    </form>
+    </Form>
   );
 }

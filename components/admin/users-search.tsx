@@ -1,15 +1,20 @@
+import Form from "next/form";
+import Link from "next/link";
+
 import { buttonClassName } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { USERS_SEARCH_MAX_CHARS } from "@/lib/admin/users-query";
 
 /**
- * A plain GET form, like the audit filters: the search lands in the URL (shareable, kept by the
- * page links) and works without JavaScript. Submitting starts again at page 1.
+ * A GET form, like the audit filters: the search lands in the URL (shareable, kept by the page
+ * links) and works without JavaScript. With JavaScript, next/form navigates client-side, so the
+ * tab keeps its realtime connection instead of reconnecting on every search. Keyed by the query
+ * so the field shows the URL's value after "Clear" or back/forward. Submitting starts at page 1.
  */
 export function UsersSearchForm({ q, action = "/admin/users" }: { q?: string; action?: string }) {
   return (
-    <form method="get" action={action} role="search" aria-label="Find accounts" data-testid="users-search" className="flex flex-wrap items-end gap-3">
+    <Form key={q ?? ""} action={action} role="search" aria-label="Find accounts" data-testid="users-search" className="flex flex-wrap items-end gap-3">
       <div className="flex min-w-64 flex-1 flex-col gap-1.5 sm:max-w-md">
         <Label htmlFor="users-q">Search users</Label>
         <Input id="users-q" name="q" type="search" defaultValue={q ?? ""} placeholder="Name or email" maxLength={USERS_SEARCH_MAX_CHARS} autoComplete="off" />
@@ -19,11 +24,11 @@ export function UsersSearchForm({ q, action = "/admin/users" }: { q?: string; ac
           Search
         </button>
         {q ? (
-          <a href={action} className={buttonClassName({ variant: "ghost" })}>
+          <Link href={action} className={buttonClassName({ variant: "ghost" })}>
             Clear
-          </a>
+          </Link>
         ) : null}
       </div>
-    </form>
+    </Form>
   );
 }

@@ -213,13 +213,13 @@ describe("page markup", () => {
   it("the search form: a labelled q field, Search, and Clear only while searching", async () => {
     const { UsersSearchForm } = await import("@/components/admin/users-search");
     const idle = renderToStaticMarkup(createElement(UsersSearchForm, {}));
-    expect(idle).toMatch(/<form [^>]*action="\/admin\/users" method="get"/);
+    expect(idle).toMatch(/<form [^>]*action="\/admin\/users"/);
     expect(idle).toContain('<label class="text-sm font-medium leading-none text-zinc-800 dark:text-zinc-200" for="users-q">Search users</label>');
     expect(idle).toMatch(/<input [^>]*id="users-q"[^>]*name="q"/);
     expect(idle).toMatch(/<button type="submit"[^>]*>Search<\/button>/);
     expect(idle).not.toContain("Clear");
     const searching = renderToStaticMarkup(createElement(UsersSearchForm, { q: "bob" }));
     expect(searching).toContain('value="bob"');
-    expect(searching).toMatch(/<a href="\/admin\/users"[^>]*>Clear<\/a>/);
+    expect(searching).toMatch(/<a [^>]*href="\/admin\/users"[^>]*>Clear<\/a>/);
   });
 });

@@ -129,12 +129,16 @@ test("contacts show who is online through the watchlist", async ({ browser }) =>
 test("the users page finds accounts by part of a name or email", async ({ browser }) => {
   const admin = await newSignedInPage(browser, "admin@example.com");
   await admin.page.goto("/admin/users");
+  // Searching navigates client-side: the page (and its realtime connection) is not reloaded.
+  await admin.page.evaluate(() => Object.assign(window, { __sameDocument: true }));
   await admin.page.getByLabel("Search users").fill("BO");
   await admin.page.getByRole("button", { name: "Search" }).click();
   await admin.page.waitForURL(/[?&]q=BO/);
   const rows = admin.page.getByTestId("user-row");
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toHaveAttribute("data-user-email", "bob@example.com");
+  expect(await admin.page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  await expect(admin.page.getByTestId("realtime-status")).toHaveText("Signed in");
 
   await admin.page.getByRole("link", { name: "Clear" }).click();
   await expect(rows).toHaveCount(3);
