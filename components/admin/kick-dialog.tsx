@@ -6,6 +6,8 @@ import type { RosterEntry } from "@/lib/roster/types";
 
 interface KickDialogProps {
   user: RosterEntry | null;
+  /** The signed-in admin: kicking yourself disconnects this console too, which the dialog says. */
+  currentUserId: string;
   onClose: () => void;
   /** The request is on its way: the table hides the row at once instead of after the round trip. */
   onKickStart: (user: RosterEntry) => void;
@@ -15,7 +17,7 @@ interface KickDialogProps {
 }
 
 /** Confirmation before disconnecting every tab of a user. Rendered once for the whole table. */
-export function KickDialog({ user, onClose, onKickStart, onKickFailed, onKicked }: KickDialogProps) {
+export function KickDialog({ user, currentUserId, onClose, onKickStart, onKickFailed, onKicked }: KickDialogProps) {
   return (
     <ConfirmDialog
       target={user}
@@ -25,6 +27,7 @@ export function KickDialog({ user, onClose, onKickStart, onKickFailed, onKicked 
         <>
           {target.name} ({target.email}) has {target.connectionCount} open connection{target.connectionCount === 1 ? "" : "s"}. They can sign in again
           afterwards; a kick is not a ban.
+          {target.userId === currentUserId ? <strong className="mt-2 block">This is you: this console disconnects too, until you reconnect.</strong> : null}
         </>
       )}
       confirmLabel="Kick"

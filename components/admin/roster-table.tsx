@@ -238,12 +238,13 @@ export function RosterTable({ initialUsers, renderedAt, currentUserId }: RosterT
       <SendMessageDialog user={messageTarget} onClose={() => setMessageTarget(null)} onSent={handleSent} />
       <KickDialog
         user={kickTarget}
+        currentUserId={currentUserId}
         onClose={() => setKickTarget(null)}
         onKickStart={(user) => setKickPending(user.userId, true)}
         onKickFailed={(user) => setKickPending(user.userId, false)}
         onKicked={handleKicked}
       />
-      <SignOutEverywhereDialog user={signOutTarget} onClose={() => setSignOutTarget(null)} onDone={handleSignedOut} />
+      <SignOutEverywhereDialog user={signOutTarget} currentUserId={currentUserId} onClose={() => setSignOutTarget(null)} onDone={handleSignedOut} />
       <BanDialog user={banTarget} onClose={() => setBanTarget(null)} onBanned={handleBanned} />
     </section>
   );

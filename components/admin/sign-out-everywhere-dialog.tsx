@@ -12,12 +12,14 @@ export interface AccountTarget {
 
 interface SignOutEverywhereDialogProps {
   user: AccountTarget | null;
+  /** The signed-in admin: signing yourself out ends this session too, which the dialog says. */
+  currentUserId: string;
   onClose: () => void;
   onDone: (user: AccountTarget) => void;
 }
 
 /** Confirmation before revoking every session of a user. Rendered once per table. */
-export function SignOutEverywhereDialog({ user, onClose, onDone }: SignOutEverywhereDialogProps) {
+export function SignOutEverywhereDialog({ user, currentUserId, onClose, onDone }: SignOutEverywhereDialogProps) {
   return (
     <ConfirmDialog
       target={user}
@@ -27,6 +29,7 @@ export function SignOutEverywhereDialog({ user, onClose, onDone }: SignOutEveryw
         <>
           {target.name} ({target.email}) will have to sign in again on every device. Their tabs are told why before they are disconnected. This is not a
           ban: they can sign in again right away.
+          {target.userId === currentUserId ? <strong className="mt-2 block">This is you: this browser is signed out too.</strong> : null}
         </>
       )}
       confirmLabel="Sign out everywhere"

@@ -138,6 +138,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
       />
       <SignOutEverywhereDialog
         user={signOutTarget}
+        currentUserId={currentUserId}
         onClose={() => setSignOutTarget(null)}
         onDone={(user) => {
           setSignOutTarget(null);

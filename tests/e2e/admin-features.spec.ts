@@ -144,3 +144,18 @@ test("the users page finds accounts by part of a name or email", async ({ browse
   await expect(rows).toHaveCount(3);
   await admin.context.close();
 });
+
+test("kicking or signing out yourself is allowed, with a warning in the dialog", async ({ browser }) => {
+  const admin = await newSignedInPage(browser, "admin@example.com");
+  await admin.page.goto("/admin");
+  const ownRow = rosterRow(admin.page, "admin@example.com");
+  await ownRow.getByRole("button", { name: "Kick" }).click();
+  await expect(admin.page.getByRole("dialog")).toContainText("This is you: this console disconnects too");
+  await admin.page.getByRole("button", { name: "Cancel" }).click();
+  await ownRow.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(admin.page.getByRole("dialog")).toContainText("This is you: this browser is signed out too.");
+  await admin.page.getByRole("button", { name: "Cancel" }).click();
+  await expect(admin.page.getByRole("dialog")).toBeHidden();
+  await expect(admin.page.getByTestId("realtime-status")).toHaveText("Signed in");
+  await admin.context.close();
+});
