@@ -25,6 +25,7 @@ import Pusher from "pusher";
 import { machineBusyCores, since, snapshot, type PhaseCpu } from "./bench/cpu";
 import { ClientFleet, DIRECT_EVENT } from "./bench/load-client";
 import { machineInfo, sourceInfo, type MachineInfo, type SourceInfo } from "./bench/machine";
+import { BenchFlags } from "./bench/options";
 import { hotFunctions, type HotFunction } from "./bench/profile-summary";
 import { ServerHandle, type ServerCredentials } from "./bench/server-handle";
 import type { ServerStats } from "./bench/ipc";
@@ -84,44 +85,18 @@ interface RunResult {
 // ---------------------------------------------------------------------------------------------
 
 function parseOptions(argv: string[]): Options {
-  const flags = new Map<string, string>();
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index] ?? "";
-    if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
-    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
-    if (name === "profile" || name === "no-user-channel") flags.set(name, "1");
-    else if (inline !== undefined) flags.set(name, inline);
-    else {
-      const value = argv[++index];
-      if (value === undefined) throw new Error(`--${name} needs a value`);
-      flags.set(name, value);
-    }
-  }
-  const known = ["connections", "samples", "send-concurrency", "fanout-rounds", "connect-concurrency", "no-user-channel", "profile", "out", "timeout-minutes"];
-  for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.join(", ")})`);
-
-  const get = (flag: string, env: string, fallback: string) => flags.get(flag) ?? process.env[env] ?? fallback;
-  const positive = (flag: string, env: string, fallback: number) => {
-    const value = Number(get(flag, env, String(fallback)));
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a positive integer`);
-    return value;
-  };
-  const connections = get("connections", "BENCH_CONNECTIONS", "1000,10000")
-    .split(",")
-    .map((part) => Number(part.trim().replace(/_/g, "")));
-  if (connections.length === 0 || connections.some((count) => !Number.isInteger(count) || count < 1)) {
-    throw new Error("--connections must be a comma-separated list of positive integers");
-  }
+  const known = ["connections", "samples", "send-concurrency", "fanout-rounds", "connect-concurrency", "out", "timeout-minutes"];
+  const flags = BenchFlags.parse(argv, known, ["no-user-channel", "profile"]);
   return {
-    connections,
-    samples: positive("samples", "BENCH_SAMPLES", 1000),
-    sendConcurrency: positive("send-concurrency", "BENCH_SEND_CONCURRENCY", 1),
-    fanoutRounds: positive("fanout-rounds", "BENCH_FANOUT_ROUNDS", 10),
-    connectConcurrency: positive("connect-concurrency", "BENCH_CONNECT_CONCURRENCY", 200),
-    subscribeUserChannel: !(flags.has("no-user-channel") || process.env.BENCH_NO_USER_CHANNEL === "1"),
-    profile: flags.has("profile") || process.env.BENCH_PROFILE === "1",
-    outDir: resolve(get("out", "BENCH_OUT", join("tmp", "bench"))),
-    timeoutMinutes: positive("timeout-minutes", "BENCH_TIMEOUT_MINUTES", 20),
+    connections: flags.positiveList("connections", "BENCH_CONNECTIONS", "1000,10000"),
+    samples: flags.positive("samples", "BENCH_SAMPLES", 1000),
+    sendConcurrency: flags.positive("send-concurrency", "BENCH_SEND_CONCURRENCY", 1),
+    fanoutRounds: flags.positive("fanout-rounds", "BENCH_FANOUT_ROUNDS", 10),
+    connectConcurrency: flags.positive("connect-concurrency", "BENCH_CONNECT_CONCURRENCY", 200),
+    subscribeUserChannel: !flags.isSet("no-user-channel", "BENCH_NO_USER_CHANNEL"),
+    profile: flags.isSet("profile", "BENCH_PROFILE"),
+    outDir: resolve(flags.text("out", "BENCH_OUT", join("tmp", "bench"))),
+    timeoutMinutes: flags.positive("timeout-minutes", "BENCH_TIMEOUT_MINUTES", 20),
   };
 }
 

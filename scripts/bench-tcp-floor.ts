@@ -24,6 +24,7 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { FloorChildMessage, FloorMode, FloorParentMessage } from "./bench/floor-ipc";
 import { machineCpuMs, machineInfo, sourceInfo } from "./bench/machine";
+import { BenchFlags } from "./bench/options";
 import { formatMs, median, table } from "./bench/stats";
 import { sleep, withTimeout } from "./bench/timeouts";
 
@@ -67,31 +68,15 @@ function log(message: string): void {
 }
 
 function parseOptions(argv: string[]): Options {
-  const flags = new Map<string, string>();
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index] ?? "";
-    if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
-    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
-    const value = inline ?? argv[++index];
-    if (value === undefined) throw new Error(`--${name} needs a value`);
-    flags.set(name, value);
-  }
-  const known = ["connections", "writers", "modes", "rounds", "out"];
-  for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.join(", ")})`);
-  const get = (flag: string, env: string, fallback: string) => flags.get(flag) ?? process.env[env] ?? fallback;
-  const positiveList = (flag: string, env: string, fallback: string) => {
-    const values = get(flag, env, fallback).split(",").map((part) => Number(part.trim().replace(/_/g, "")));
-    if (values.some((value) => !Number.isInteger(value) || value < 1)) throw new Error(`--${flag} must be positive integers, comma-separated`);
-    return values;
-  };
-  const modes = get("modes", "BENCH_FLOOR_MODES", "net,ws").split(",").map((part) => part.trim());
+  const flags = BenchFlags.parse(argv, ["connections", "writers", "modes", "rounds", "out"]);
+  const modes = flags.text("modes", "BENCH_FLOOR_MODES", "net,ws").split(",").map((part) => part.trim());
   for (const mode of modes) if (mode !== "net" && mode !== "ws") throw new Error(`--modes: unknown mode "${mode}" (net, ws)`);
   return {
-    connections: positiveList("connections", "BENCH_FLOOR_CONNECTIONS", "10000")[0] ?? 10_000,
-    writers: positiveList("writers", "BENCH_FLOOR_WRITERS", "1,2"),
+    connections: flags.positive("connections", "BENCH_FLOOR_CONNECTIONS", 10_000),
+    writers: flags.positiveList("writers", "BENCH_FLOOR_WRITERS", "1,2"),
     modes: modes as FloorMode[],
-    rounds: positiveList("rounds", "BENCH_FLOOR_ROUNDS", "10")[0] ?? 10,
-    outDir: resolve(get("out", "BENCH_OUT", "tmp/bench")),
+    rounds: flags.positive("rounds", "BENCH_FLOOR_ROUNDS", 10),
+    outDir: resolve(flags.text("out", "BENCH_OUT", "tmp/bench")),
   };
 }
 

@@ -86,3 +86,19 @@ export async function findTargetUser(userId: string): Promise<{ target: TargetUs
   if (!target) return { response: jsonError(404, `No user with id "${userId}".`) };
   return { target, who: `${target.name} (${target.email})` };
 }
+
+/**
+ * The start of every admin action on one account that takes no request body (kick, sign out
+ * everywhere, unban): the caller must be an admin and the target must exist. Actions with a body
+ * validate it between the two checks, so they call authorizeAdmin and findTargetUser themselves.
+ */
+export async function authorizeAdminAction(
+  request: Request,
+  userId: string,
+): Promise<{ admin: AdminUser; target: TargetUser; who: string } | { response: Response }> {
+  const auth = await authorizeAdmin(request);
+  if ("response" in auth) return auth;
+  const found = await findTargetUser(userId);
+  if ("response" in found) return found;
+  return { admin: auth.admin, ...found };
+}

@@ -2,20 +2,16 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, findTargetUser, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdminAction, jsonError, jsonResponse } from "@/lib/admin/http";
 
 /**
  * POST /api/admin/users/{userId}/kick: closes every socket signed in as the user (close code 4009,
  * so pusher-js does not reconnect). A kick is not a ban: the user may sign in again.
  */
 export async function handleKickUser(request: Request, userId: string): Promise<Response> {
-  const auth = await authorizeAdmin(request);
-  if ("response" in auth) return auth.response;
-  const { admin } = auth;
-
-  const found = await findTargetUser(userId);
-  if ("response" in found) return found.response;
-  const { target, who } = found;
+  const action = await authorizeAdminAction(request, userId);
+  if ("response" in action) return action.response;
+  const { admin, target, who } = action;
 
   // No account-revoked notice: the session stays valid, and the tab's terminated banner says enough.
   const outcome = await disconnectUser(target.id, "kick");

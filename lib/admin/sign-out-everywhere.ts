@@ -2,7 +2,7 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, findTargetUser, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdminAction, jsonError, jsonResponse } from "@/lib/admin/http";
 import { SIGNED_OUT_EVERYWHERE_MESSAGE } from "@/lib/admin/users";
 import { db } from "@/lib/db/client";
 
@@ -12,13 +12,9 @@ import { db } from "@/lib/db/client";
  * again: /pusher/user-auth rejects the old JWT, so each device has to log in anew.
  */
 export async function handleSignOutEverywhere(request: Request, userId: string): Promise<Response> {
-  const auth = await authorizeAdmin(request);
-  if ("response" in auth) return auth.response;
-  const { admin } = auth;
-
-  const found = await findTargetUser(userId);
-  if ("response" in found) return found.response;
-  const { target, who } = found;
+  const action = await authorizeAdminAction(request, userId);
+  if ("response" in action) return action.response;
+  const { admin, target, who } = action;
 
   // Every JWT carries the sessionVersion it was issued with; authenticateRequest rejects any
   // other value, so this one write revokes all of them on their next request.

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, findTargetUser, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdminAction, jsonError, jsonResponse } from "@/lib/admin/http";
 import { db } from "@/lib/db/client";
 
 /**
@@ -9,13 +9,9 @@ import { db } from "@/lib/db/client";
  * sessions stay revoked (the ban bumped sessionVersion), so nothing resumes without a fresh login.
  */
 export async function handleUnbanUser(request: Request, userId: string): Promise<Response> {
-  const auth = await authorizeAdmin(request);
-  if ("response" in auth) return auth.response;
-  const { admin } = auth;
-
-  const found = await findTargetUser(userId);
-  if ("response" in found) return found.response;
-  const { target } = found;
+  const action = await authorizeAdminAction(request, userId);
+  if ("response" in action) return action.response;
+  const { admin, target } = action;
   // An expired ban still has its fields set; clearing them is harmless, so only "never banned" is refused.
   if (!target.bannedAt) return jsonError(400, `${target.name} is not banned.`);
 
