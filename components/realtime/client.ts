@@ -5,6 +5,7 @@
 import Pusher, { type Options, type UserAuthenticationOptions, type ChannelAuthorizationOptions } from "pusher-js";
 
 import { connectionChannel, UserEvents } from "@/lib/pusher/channels";
+import type { MessageReadPayload } from "@/lib/messages/types";
 import type { PusherClientConfig } from "@/lib/pusher/client-config";
 
 import { isStoredMessageId, postReceipt, type FetchLike } from "./receipts";
@@ -27,7 +28,7 @@ export interface RealtimeClientOptions {
   onState?: (state: RealtimeState) => void;
   onMessage?: (message: ReceivedMessage) => void;
   /** A message was read in one of the user's tabs (this one included). */
-  onMessageRead?: (read: { messageId: string; readAt: string }) => void;
+  onMessageRead?: (read: MessageReadPayload) => void;
   /**
    * Every pusher:signin_success; `reconnected` is true from the second one on, when events sent
    * while the socket was down were missed and stored state should be refetched.

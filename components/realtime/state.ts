@@ -2,6 +2,7 @@
  * The realtime connection as the UI sees it, and the pure rules that turn pusher-js events into
  * it. No React and no pusher-js import, so tests exercise the rules directly.
  */
+import type { MessageReadPayload } from "@/lib/messages/types";
 
 export type RealtimeStatus = "connecting" | "signing-in" | "signed-in" | "signin-failed" | "disconnected" | "unavailable";
 
@@ -98,7 +99,7 @@ export function parseReceivedMessage(data: unknown): ReceivedMessage | null {
 }
 
 /** UserEvents.messageRead: another tab of this user opened a message. Malformed payloads are dropped. */
-export function parseMessageRead(data: unknown): { messageId: string; readAt: string } | null {
+export function parseMessageRead(data: unknown): MessageReadPayload | null {
   if (!data || typeof data !== "object") return null;
   const { messageId, readAt } = data as Record<string, unknown>;
   if (typeof messageId !== "string" || !messageId || typeof readAt !== "string") return null;

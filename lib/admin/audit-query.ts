@@ -3,7 +3,7 @@ import "server-only";
 import { z } from "zod";
 
 import { AUDIT_ACTIONS, type AuditAction } from "@/lib/admin/audit";
-import { pageCountOf, pageParam } from "@/lib/admin/page-param";
+import { firstParam, pageCountOf, pagedQueryString, pageParam, type SearchParams } from "@/lib/admin/page-param";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/types";
 
@@ -61,16 +61,10 @@ const auditFiltersSchema = z
   })
   .refine((value) => !value.from || !value.to || value.from <= value.to, { message: "From must not be after To", path: ["to"] });
 
-export type AuditSearchParams = URLSearchParams | Record<string, string | string[] | undefined>;
+export type AuditSearchParams = SearchParams;
 
 function paramsRecord(params: AuditSearchParams): Record<string, string | undefined> {
-  const record: Record<string, string | undefined> = {};
-  for (const key of [...AUDIT_FILTER_KEYS, "page"]) {
-    // A repeated parameter uses its first value, as URLSearchParams.get() does.
-    const value = params instanceof URLSearchParams ? params.get(key) : params[key];
-    record[key] = (Array.isArray(value) ? value[0] : value) ?? undefined;
-  }
-  return record;
+  return Object.fromEntries([...AUDIT_FILTER_KEYS, "page"].map((key) => [key, firstParam(params, key)]));
 }
 
 export type ParsedAuditQuery = { ok: true; filters: AuditFilters; page: number } | { ok: false; error: string };
@@ -87,11 +81,7 @@ export function parseAuditQuery(params: AuditSearchParams): ParsedAuditQuery {
 
 /** The query string for these filters (and page, if > 1), for links that keep the current view. */
 export function auditQueryString(filters: AuditFilters, page = 1): string {
-  const params = new URLSearchParams();
-  for (const key of AUDIT_FILTER_KEYS) if (filters[key]) params.set(key, filters[key]);
-  if (page > 1) params.set("page", String(page));
-  const query = params.toString();
-  return query ? `?${query}` : "";
+  return pagedQueryString(Object.fromEntries(AUDIT_FILTER_KEYS.map((key) => [key, filters[key]])), page);
 }
 
 export type AuditWhere = { ok: true; where: Prisma.AuditLogWhereInput } | { ok: false; error: string };

@@ -2,7 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { pageCountOf, pageParam } from "@/lib/admin/page-param";
+import { firstParam, pageCountOf, pagedQueryString, pageParam, type SearchParams } from "@/lib/admin/page-param";
 import { toUserListEntry, type UserListEntry } from "@/lib/admin/users";
 import { db } from "@/lib/db/client";
 import { databaseProviderOf, databaseUrlFromEnv } from "@/lib/db/config";
@@ -27,18 +27,12 @@ const usersQuerySchema = z.object({
   page: pageParam,
 });
 
-export type UsersSearchParams = URLSearchParams | Record<string, string | string[] | undefined>;
-
-function param(params: UsersSearchParams, key: string): string | undefined {
-  // A repeated parameter uses its first value, as URLSearchParams.get() does.
-  const value = params instanceof URLSearchParams ? params.get(key) : params[key];
-  return (Array.isArray(value) ? value[0] : value) ?? undefined;
-}
+export type UsersSearchParams = SearchParams;
 
 export type ParsedUsersQuery = { ok: true; query: UsersQuery } | { ok: false; error: string };
 
 export function parseUsersQuery(params: UsersSearchParams): ParsedUsersQuery {
-  const parsed = usersQuerySchema.safeParse({ q: param(params, "q"), page: param(params, "page") });
+  const parsed = usersQuerySchema.safeParse({ q: firstParam(params, "q"), page: firstParam(params, "page") });
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "Invalid search" };
   const { q, page } = parsed.data;
   return { ok: true, query: q === undefined ? { page: page ?? 1 } : { q, page: page ?? 1 } };
@@ -46,11 +40,7 @@ export function parseUsersQuery(params: UsersSearchParams): ParsedUsersQuery {
 
 /** The query string for a search (and page, if > 1), for links that keep the current view. */
 export function usersQueryString(q: string | undefined, page = 1): string {
-  const params = new URLSearchParams();
-  if (q) params.set("q", q);
-  if (page > 1) params.set("page", String(page));
-  const query = params.toString();
-  return query ? `?${query}` : "";
+  return pagedQueryString({ q }, page);
 }
 
 // The same URL lib/db/client.ts builds `db` from, read when it is: this is the provider behind `db`.
