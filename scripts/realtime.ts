@@ -1,7 +1,9 @@
 /**
  * Standalone realtime server (`npm run realtime`). See docs/realtime-server.md for the variables:
  * PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET (all three, or none for the demo defaults),
- * PUSHER_PORT, PUSHER_BIND_HOST, PUSHER_WEBHOOK_URLS, PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS.
+ * PUSHER_PORT, PUSHER_BIND_HOST, PUSHER_WEBHOOK_URLS, PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS (30 000 unless
+ * set; 0 or off disables), and the limits PUSHER_MAX_CONNECTIONS, PUSHER_MAX_CONNECTIONS_PER_IP,
+ * PUSHER_MAX_CHANNELS_PER_CONNECTION, PUSHER_MAX_FRAMES_PER_SECOND, PUSHER_ALLOWED_ORIGINS.
  */
 import { optionsFromEnvironment } from "../lib/realtime-server/env";
 import { createJsonLogger, createServer, type RealtimeServerOptions } from "../lib/realtime-server/index";

@@ -2,6 +2,7 @@
  * Public options of the realtime server and their resolved, validated form.
  */
 import { createJsonLogger, type RealtimeLogger } from "./logger";
+import { allowlistProblem, toAllowlist } from "./origins";
 
 export interface WebhookTarget {
   url: string;
@@ -34,8 +35,21 @@ export interface RealtimeServerOptions {
   maxUserInfoBytes?: number;
   /** Default 10; excess events get pusher:error 4301 and are dropped. */
   maxClientEventsPerSecond?: number;
-  /** Opt-in; undefined disables. Sockets that neither sign in nor join a private channel in time get 4009. */
+  /**
+   * Opt-in here; undefined disables. Sockets that neither sign in nor join a private channel in time
+   * get 4009. `npm run realtime` turns it on with DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS.
+   */
   authorizedConnectionsTimeoutMs?: number;
+  /** Sockets open at once; the next one is closed with 4004 "over connection quota". Default unlimited. */
+  maxConnections?: number;
+  /** Sockets open at once from one remote address (the TCP peer; X-Forwarded-For is not read). Default unlimited. */
+  maxConnectionsPerIp?: number;
+  /** Channels one socket may join, its own #server-to-user-{id} not counted. Default 100. */
+  maxChannelsPerConnection?: number;
+  /** Inbound frames of any kind per socket and second; excess is dropped (4301), a flood is closed (4301). Default 200. */
+  maxFramesPerSecond?: number;
+  /** Exact origins (scheme://host[:port]) whose pages may open sockets; undefined or ["*"] = any. */
+  allowedOrigins?: string[];
   /** Receivers of channel_occupied/vacated, member_added/removed and client_event. */
   webhooks?: WebhookTarget[];
   webhookRetry?: WebhookRetryOptions;
@@ -63,6 +77,14 @@ export interface ResolvedConfig {
   maxUserInfoBytes: number;
   maxClientEventsPerSecond: number;
   authorizedConnectionsTimeoutMs: number | undefined;
+  /** Infinity when unlimited. */
+  maxConnections: number;
+  /** Infinity when unlimited. */
+  maxConnectionsPerIp: number;
+  maxChannelsPerConnection: number;
+  maxFramesPerSecond: number;
+  /** undefined = any origin. */
+  allowedOrigins: ReadonlySet<string> | undefined;
   webhookUrls: string[];
   webhookRetry: Required<WebhookRetryOptions>;
   webhookBatchWindowMs: number;
@@ -82,12 +104,25 @@ export const Defaults = {
   maxPresenceMembers: 100,
   maxUserInfoBytes: 1024,
   maxClientEventsPerSecond: 10,
+  maxConnections: Infinity,
+  maxConnectionsPerIp: Infinity,
+  // Generous: pusher-js resubscribes every channel at once after a reconnect, so the frame limit
+  // must stay well above the channel limit (100 subscribes + sign-in fit in one second).
+  maxChannelsPerConnection: 100,
+  maxFramesPerSecond: 200,
   webhookRetry: { initialDelayMs: 500, maxDelayMs: 30_000, maxDurationMs: 5 * 60_000 },
   webhookBatchWindowMs: 20,
   maxBufferedBytesPerSocket: 1024 * 1024,
   cacheTtlMs: 30 * 60_000,
   maxCachedChannels: 10_000,
 } as const;
+
+/**
+ * What the standalone server (`npm run realtime`) and the app's launcher use for the authorized
+ * connections timeout, so a socket that never signs in cannot keep listening on public channels
+ * and a stale user-auth answer has a bounded window. The library default stays off.
+ */
+export const DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS = 30_000;
 
 function requireNonEmpty(name: string, value: unknown): string {
   if (typeof value !== "string" || value.length === 0) {
@@ -102,6 +137,21 @@ function requireNumber(name: string, value: number | undefined, fallback: number
     throw new RangeError(`Realtime server option "${name}" must be a number >= ${min} (got ${String(value)})`);
   }
   return resolved;
+}
+
+function requireLimit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value !== Infinity && (!Number.isInteger(value) || value < 1)) {
+    throw new RangeError(`Realtime server option "${name}" must be a whole number >= 1 or Infinity (got ${String(value)})`);
+  }
+  return value;
+}
+
+function requireAllowlist(entries: string[] | undefined): ReadonlySet<string> | undefined {
+  if (entries === undefined) return undefined;
+  const problem = Array.isArray(entries) ? allowlistProblem(entries) : "must be an array of origins";
+  if (problem !== undefined) throw new TypeError(`Realtime server option "allowedOrigins" ${problem}`);
+  return toAllowlist(entries);
 }
 
 export function resolveConfig(options: RealtimeServerOptions): ResolvedConfig {
@@ -137,6 +187,11 @@ export function resolveConfig(options: RealtimeServerOptions): ResolvedConfig {
     maxUserInfoBytes: requireNumber("maxUserInfoBytes", options.maxUserInfoBytes, Defaults.maxUserInfoBytes, 0),
     maxClientEventsPerSecond: requireNumber("maxClientEventsPerSecond", options.maxClientEventsPerSecond, Defaults.maxClientEventsPerSecond, 1),
     authorizedConnectionsTimeoutMs,
+    maxConnections: requireLimit("maxConnections", options.maxConnections, Defaults.maxConnections),
+    maxConnectionsPerIp: requireLimit("maxConnectionsPerIp", options.maxConnectionsPerIp, Defaults.maxConnectionsPerIp),
+    maxChannelsPerConnection: requireLimit("maxChannelsPerConnection", options.maxChannelsPerConnection, Defaults.maxChannelsPerConnection),
+    maxFramesPerSecond: requireLimit("maxFramesPerSecond", options.maxFramesPerSecond, Defaults.maxFramesPerSecond),
+    allowedOrigins: requireAllowlist(options.allowedOrigins),
     webhookUrls,
     webhookRetry: {
       initialDelayMs: requireNumber("webhookRetry.initialDelayMs", retry.initialDelayMs, Defaults.webhookRetry.initialDelayMs, 1),

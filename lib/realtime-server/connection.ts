@@ -29,11 +29,17 @@ export class Connection {
   channels: Set<string> | undefined;
   clientEventWindowStartedAt = 0;
   clientEventsInWindow = 0;
+  /** Inbound frame rate (limits.ts): the current one-second window and the flooded windows in a row. */
+  frameWindowStartedAt = 0;
+  framesInWindow = 0;
+  floodedWindows = 0;
   closed = false;
 
   constructor(
     readonly socketId: string,
     private readonly ws: WebSocket,
+    /** The TCP peer of the upgrade, for the per-address limit and log lines. */
+    readonly address: string,
     readonly connectedAt: number,
     private readonly maxBufferedBytes: number,
     private readonly onOverflow: (connection: Connection) => void,

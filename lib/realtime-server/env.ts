@@ -3,7 +3,8 @@
  * and for launchers that embed the server. Errors name the variable that is wrong.
  */
 import { z } from "zod";
-import { Defaults, type RealtimeServerOptions } from "./config";
+import { DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS, Defaults, type RealtimeServerOptions } from "./config";
+import { allowlistProblem } from "./origins";
 
 export const DEMO_CREDENTIALS = { appId: "app-id", key: "app-key", secret: "app-secret" } as const;
 const CREDENTIAL_VARIABLES = ["PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET"] as const;
@@ -27,6 +28,32 @@ const integerText = (min: number, max: number) =>
       .optional(),
   );
 
+const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+const MAX_LIMIT = 10_000_000;
+
+/** Unset: the standalone default (on). "0" or "off": disabled (undefined). Otherwise milliseconds. */
+const timeoutText = optionalText.transform((value, context) => {
+  if (value === undefined) return DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS;
+  if (value === "0" || value.toLowerCase() === "off") return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (ms >= 1 && ms <= MAX_TIMEOUT_MS) return ms;
+  context.addIssue({ code: "custom", message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, or 0 / off to disable` });
+  return z.NEVER;
+});
+
+/** Comma-separated exact origins; unset or "*" = any. */
+const originsText = optionalText.transform((value, context) => {
+  if (value === undefined) return undefined;
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  const problem = allowlistProblem(entries);
+  if (problem === undefined) return entries;
+  context.addIssue({ code: "custom", message: `${problem} (expected comma-separated origins such as http://localhost:3000, or *)` });
+  return z.NEVER;
+});
+
 const environmentSchema = z.object({
   PUSHER_APP_ID: optionalText,
   PUSHER_KEY: optionalText,
@@ -41,7 +68,12 @@ const environmentSchema = z.object({
         .filter((url) => url.length > 0),
     )
     .pipe(z.array(z.url({ protocol: /^https?$/, error: "must be a comma-separated list of http(s) URLs" }))),
-  PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: integerText(1, 24 * 60 * 60 * 1000),
+  PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: timeoutText,
+  PUSHER_MAX_CONNECTIONS: integerText(1, MAX_LIMIT),
+  PUSHER_MAX_CONNECTIONS_PER_IP: integerText(1, MAX_LIMIT),
+  PUSHER_MAX_CHANNELS_PER_CONNECTION: integerText(1, MAX_LIMIT),
+  PUSHER_MAX_FRAMES_PER_SECOND: integerText(1, MAX_LIMIT),
+  PUSHER_ALLOWED_ORIGINS: originsText,
 });
 
 export function optionsFromEnvironment(
@@ -72,5 +104,11 @@ export function optionsFromEnvironment(
     host: env.PUSHER_BIND_HOST ?? Defaults.host,
     webhooks: env.PUSHER_WEBHOOK_URLS.map((url) => ({ url })),
     authorizedConnectionsTimeoutMs: env.PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS,
+    // Unset limits keep the library defaults (generous; see config.ts).
+    maxConnections: env.PUSHER_MAX_CONNECTIONS,
+    maxConnectionsPerIp: env.PUSHER_MAX_CONNECTIONS_PER_IP,
+    maxChannelsPerConnection: env.PUSHER_MAX_CHANNELS_PER_CONNECTION,
+    maxFramesPerSecond: env.PUSHER_MAX_FRAMES_PER_SECOND,
+    allowedOrigins: env.PUSHER_ALLOWED_ORIGINS,
   };
 }

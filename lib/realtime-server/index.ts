@@ -8,15 +8,17 @@ import { ChannelCache } from "./channel-cache";
 import { ClientEventRelay } from "./client-events";
 import { resolveConfig, type RealtimeServerOptions } from "./config";
 import { createHttpApi } from "./http/router";
+import { ConnectionLimits } from "./limits";
 import { Publisher } from "./publisher";
 import { Registry } from "./registry";
 import { SubscriptionManager } from "./subscriptions";
+import { ThrottledWarnings } from "./throttled-warnings";
 import { UserAuthentication } from "./user-auth";
 import { WebhookDispatcher } from "./webhooks";
 import { SocketGateway } from "./websocket";
 
 export type { RealtimeServerOptions, WebhookRetryOptions, WebhookTarget } from "./config";
-export { Defaults } from "./config";
+export { DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS, Defaults } from "./config";
 export { createJsonLogger, silentLogger } from "./logger";
 export type { LogFields, LogLevel, RealtimeLogger } from "./logger";
 
@@ -40,7 +42,9 @@ export async function createServer(options: RealtimeServerOptions): Promise<Real
     retry: config.webhookRetry,
     logger,
   });
-  const gateway = new SocketGateway(config, registry, logger);
+  const warnings = new ThrottledWarnings(logger);
+  const limits = new ConnectionLimits(config, registry, warnings);
+  const gateway = new SocketGateway(config, registry, limits, warnings, logger);
   const authorizationContext = {
     key: config.key,
     secret: config.secret,
@@ -51,7 +55,7 @@ export async function createServer(options: RealtimeServerOptions): Promise<Real
   // Expired entries are also dropped on read; the sweep only keeps idle ones from piling up.
   const cacheSweep = setInterval(() => cache.sweep(), Math.min(config.cacheTtlMs, 60_000));
   cacheSweep.unref();
-  const subscriptions = new SubscriptionManager(registry, authorizationContext, webhooks, cache, logger);
+  const subscriptions = new SubscriptionManager(registry, authorizationContext, webhooks, cache, limits, logger);
   const users = new UserAuthentication(registry, config, (connection, error) => gateway.disconnect(connection, error), logger);
   const clientEvents = new ClientEventRelay(registry, config.maxClientEventsPerSecond, webhooks, logger);
   gateway.start({ subscriptions, users, clientEvents });
@@ -65,7 +69,19 @@ export async function createServer(options: RealtimeServerOptions): Promise<Real
 
   await listen(httpServer, config.port, config.host);
   const address = httpServer.address() as AddressInfo;
-  logger.info("realtime server listening", { host: address.address, port: address.port, appId: config.appId, webhooks: config.webhookUrls.length });
+  logger.info("realtime server listening", {
+    host: address.address,
+    port: address.port,
+    appId: config.appId,
+    webhooks: config.webhookUrls.length,
+    // null = off / unlimited / any (JSON has no Infinity).
+    authorizedConnectionsTimeoutMs: config.authorizedConnectionsTimeoutMs ?? null,
+    maxConnections: finiteOrNull(config.maxConnections),
+    maxConnectionsPerIp: finiteOrNull(config.maxConnectionsPerIp),
+    maxChannelsPerConnection: finiteOrNull(config.maxChannelsPerConnection),
+    maxFramesPerSecond: finiteOrNull(config.maxFramesPerSecond),
+    allowedOrigins: config.allowedOrigins ? [...config.allowedOrigins] : null,
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -84,6 +100,10 @@ export async function createServer(options: RealtimeServerOptions): Promise<Real
       return closing;
     },
   };
+}
+
+function finiteOrNull(limit: number): number | null {
+  return Number.isFinite(limit) ? limit : null;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -40,14 +40,32 @@ export interface ProtocolError {
  */
 export const CloseCodes = {
   appNotFound: { code: 4001, message: "Application does not exist" },
+  /**
+   * Hosted Pusher's and sockudo's code for a connection limit: 4004 is in pusher-js's "refused"
+   * range, so a refused tab does not come back in a loop. 4100 ("over capacity", reconnect after
+   * ~1 s) would turn every refused client into a retry every second, which is what the limit is
+   * meant to stop.
+   */
+  overConnectionQuota: { code: 4004, message: "Application is over connection quota" },
   pathNotFound: { code: 4005, message: "Path not found" },
   unsupportedProtocol: { code: 4007, message: "Unsupported protocol version" },
   noProtocol: { code: 4008, message: "No protocol version supplied" },
   unauthorized: { code: 4009, message: "Connection is unauthorized" },
   notAuthorizedWithinTimeout: { code: 4009, message: "Connection not authorized within timeout." },
   terminatedByApp: { code: 4009, message: "You got disconnected by the app." },
+  /**
+   * Sent after accepting the upgrade rather than answering HTTP 403: pusher-js reports a refused
+   * upgrade as a network error and retries forever, while close 4009 makes it stop (sockudo does
+   * the same). The socket is closed before it gets a socket id or any frame is read.
+   */
+  originNotAllowed: { code: 4009, message: "Origin not allowed" },
   serverShuttingDown: { code: 4200, message: "Server is restarting, please reconnect" },
   pongNotReceived: { code: 4201, message: "Pong reply not received" },
+  /**
+   * A socket that keeps sending past the frame rate limit. 4301 is the protocol's rate-limit code
+   * and in pusher-js's "refused" range (>= 4300): a flooding client is not reconnected in a loop.
+   */
+  messageFlood: { code: 4301, message: "Connection closed: too many messages, rate limit exceeded" },
 } as const satisfies Record<string, ProtocolError>;
 
 /** A WebSocket close frame carries at most 123 bytes of reason (RFC 6455 §5.5). */
@@ -72,6 +90,13 @@ export function quoted(value: string, maxChars = 40): string {
 /** Error codes sent in `pusher:error` frames that do not close the socket. */
 export const SoftErrorCodes = {
   clientEventRateLimit: { code: 4301, message: "Client event rejected: rate limit exceeded" },
+  /** Any inbound frame past the per-connection frame rate: dropped unread; sent once per second at most. */
+  frameRateLimit: { code: 4301, message: "Message rejected: rate limit exceeded" },
+  /**
+   * The protocol's "other error" range, which sockudo uses for channel errors. It is sent as the
+   * `status` of a `pusher:subscription_error` on the refused channel, where pusher-js surfaces it.
+   */
+  channelLimit: { code: 4300, message: "Subscription rejected: channel limit reached" },
   watchlistLimit: { code: 4302, message: "Watchlist limit exceeded: only the first 100 user ids are watched" },
 } as const satisfies Record<string, ProtocolError>;
 

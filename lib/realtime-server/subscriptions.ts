@@ -5,6 +5,7 @@
 import { isCacheChannelName, type ChannelCache } from "./channel-cache";
 import { channelNameProblem, createChannel, PresenceChannel, type AuthorizationContext, type Channel } from "./channels";
 import { serializeEvent, type Connection } from "./connection";
+import type { ConnectionLimits } from "./limits";
 import type { RealtimeLogger } from "./logger";
 import { PusherEvents, WebhookEvents } from "./protocol";
 import type { Registry } from "./registry";
@@ -16,6 +17,7 @@ export class SubscriptionManager {
     private readonly authorization: AuthorizationContext,
     private readonly webhooks: WebhookSink,
     private readonly cache: ChannelCache,
+    private readonly limits: ConnectionLimits,
     private readonly logger: RealtimeLogger,
   ) {}
 
@@ -41,6 +43,8 @@ export class SubscriptionManager {
       this.confirm(connection, existing);
       return;
     }
+    // Before authorization: a socket at its limit costs no signature check.
+    if (!this.limits.admitChannel(connection, channelName)) return;
 
     const channel = existing ?? createChannel(channelName);
     const decision = channel.authorize(connection, { auth, channelData }, this.authorization);

@@ -10,13 +10,15 @@ import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { ClientEventRelay } from "./client-events";
 import type { ResolvedConfig } from "./config";
 import { Connection, serializeEvent } from "./connection";
+import { clientAddress, handshakeProblem } from "./handshake";
+import type { ConnectionLimits } from "./limits";
 import type { RealtimeLogger } from "./logger";
-import { CLIENT_EVENT_PREFIX, closeReason, CloseCodes, Limits, PROTOCOL_VERSION, PusherEvents, quoted, type ProtocolError } from "./protocol";
+import { CLIENT_EVENT_PREFIX, closeReason, CloseCodes, Limits, PusherEvents, type ProtocolError } from "./protocol";
 import type { Registry } from "./registry";
 import type { SubscriptionManager } from "./subscriptions";
+import type { ThrottledWarnings } from "./throttled-warnings";
 import type { UserAuthentication } from "./user-auth";
 
-const APP_PATH = /^\/app\/([^/]+)$/;
 const PING_FRAME = serializeEvent(PusherEvents.ping, {});
 const PONG_FRAME = serializeEvent(PusherEvents.pong, {});
 const SHUTDOWN_GRACE_MS = 1_000;
@@ -41,6 +43,8 @@ export class SocketGateway {
   constructor(
     private readonly config: ResolvedConfig,
     private readonly registry: Registry,
+    private readonly limits: ConnectionLimits,
+    private readonly warnings: ThrottledWarnings,
     private readonly logger: RealtimeLogger,
   ) {}
 
@@ -87,17 +91,19 @@ export class SocketGateway {
 
   private accept(ws: WebSocket, request: IncomingMessage): void {
     ws.on("error", (error) => this.logger.debug("websocket error", { error: error.message }));
-    const refusal = this.handshakeProblem(request);
+    const address = clientAddress(request);
+    const refusal = handshakeProblem(request, this.config.key) ?? this.limits.admissionProblem(request, address);
     if (refusal) {
       ws.send(JSON.stringify({ event: PusherEvents.error, data: { code: refusal.code, message: refusal.message } }));
       ws.close(refusal.code, closeReason(refusal.message));
       return;
     }
 
-    const connection = new Connection(this.newSocketId(), ws, Date.now(), this.config.maxBufferedBytesPerSocket, (overflowing) =>
+    const connection = new Connection(this.newSocketId(), ws, address, Date.now(), this.config.maxBufferedBytesPerSocket, (overflowing) =>
       this.dropSlowConsumer(overflowing),
     );
     this.registry.addConnection(connection);
+    this.limits.opened(connection);
     ws.on("message", (data, isBinary) => this.onFrame(connection, data, isBinary));
     ws.on("close", () => this.release(connection));
     connection.sendEvent(PusherEvents.connectionEstablished, {
@@ -106,35 +112,15 @@ export class SocketGateway {
     });
   }
 
-  private handshakeProblem(request: IncomingMessage): ProtocolError | undefined {
-    let url: URL;
-    try {
-      url = new URL(request.url ?? "/", "http://localhost");
-    } catch {
-      return CloseCodes.pathNotFound;
-    }
-    const match = APP_PATH.exec(url.pathname);
-    if (!match) return CloseCodes.pathNotFound;
-    let key: string;
-    try {
-      key = decodeURIComponent(match[1] ?? "");
-    } catch {
-      return CloseCodes.appNotFound;
-    }
-    if (key !== this.config.key) return { code: CloseCodes.appNotFound.code, message: `App key ${quoted(key)} does not exist` };
-    const protocol = url.searchParams.get("protocol");
-    if (protocol === null || protocol === "") return CloseCodes.noProtocol;
-    if (Number(protocol) !== PROTOCOL_VERSION) {
-      return { code: CloseCodes.unsupportedProtocol.code, message: `Unsupported protocol version ${quoted(protocol, 10)} (supported: ${PROTOCOL_VERSION})` };
-    }
-    return undefined;
-  }
-
   private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
-    connection.lastActivityAt = Date.now();
+    const now = Date.now();
+    connection.lastActivityAt = now;
     connection.pingSentAt = 0;
     if (connection.closed) return;
     try {
+      const verdict = this.limits.admitFrame(connection, now);
+      if (verdict === "close") this.disconnect(connection, CloseCodes.messageFlood);
+      if (verdict !== "accept") return;
       if (isBinary) {
         connection.sendError("Binary frames are not supported", null);
         return;
@@ -188,7 +174,9 @@ export class SocketGateway {
   /** One timer for all sockets instead of one per socket: pings, pong deadlines, authorization deadlines. */
   private sweep(): void {
     try {
-      this.sweepConnections(Date.now());
+      const now = Date.now();
+      this.warnings.flush(now);
+      this.sweepConnections(now);
     } catch (error) {
       this.logger.error("activity sweep failed", { error });
     }
@@ -225,6 +213,7 @@ export class SocketGateway {
   private release(connection: Connection): void {
     if (this.registry.connections.get(connection.socketId) !== connection) return;
     this.registry.removeConnection(connection);
+    this.limits.released(connection);
     const handlers = this.handlers;
     if (!handlers) return;
     // Runs inside ws event listeners, where an exception would take the whole process down.

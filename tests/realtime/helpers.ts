@@ -201,8 +201,13 @@ export class RawClient {
     ws.on("error", () => {});
   }
 
-  static async connect(port: number, path = `/app/${KEY}?protocol=7&client=js&version=8.6.0&flash=false`): Promise<RawClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+  /** `options` are ws client options, e.g. `origin` or `localAddress` (another loopback address). */
+  static async connect(
+    port: number,
+    path = `/app/${KEY}?protocol=7&client=js&version=8.6.0&flash=false`,
+    options: WebSocket.ClientOptions = {},
+  ): Promise<RawClient> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, options);
     const client = new RawClient(ws);
     cleanups.push(() => {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.terminate();
@@ -219,8 +224,8 @@ export class RawClient {
   }
 
   /** Connects and returns once connection_established arrived, with the socket id. */
-  static async established(port: number): Promise<{ client: RawClient; socketId: string }> {
-    const client = await RawClient.connect(port);
+  static async established(port: number, options: WebSocket.ClientOptions = {}): Promise<{ client: RawClient; socketId: string }> {
+    const client = await RawClient.connect(port, undefined, options);
     const frame = await client.next((f) => f.event === "pusher:connection_established");
     return { client, socketId: (frame.data as { socket_id: string }).socket_id };
   }

@@ -30,18 +30,28 @@ function startScript(env: Record<string, string>) {
   });
   children.push(child);
   let stderr = "";
-  const listening = new Promise<number>((resolvePort, reject) => {
+  const listeningLine = new Promise<ListeningLine>((resolveLine, reject) => {
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
       const line = stderr.split("\n").find((entry) => entry.includes('"realtime server listening"'));
-      if (line) resolvePort((JSON.parse(line) as { port: number }).port);
+      if (line) resolveLine(JSON.parse(line) as ListeningLine);
     });
     child.once("exit", (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
   });
+  const listening = listeningLine.then((line) => line.port);
   // Only the tests that wait for the port care; the others await `exited`.
+  listeningLine.catch(() => {});
   listening.catch(() => {});
   const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
-  return { child, listening, exited, stderr: () => stderr };
+  return { child, listening, listeningLine, exited, stderr: () => stderr };
+}
+
+interface ListeningLine {
+  port: number;
+  authorizedConnectionsTimeoutMs: number | null;
+  maxConnections: number | null;
+  maxConnectionsPerIp: number | null;
+  allowedOrigins: string[] | null;
 }
 
 function rssBytes(pid: number): number {
@@ -75,8 +85,38 @@ describe("scripts/realtime.ts", () => {
     expect(script.stderr()).toMatch(/missing required environment variable PUSHER_APP_ID, PUSHER_SECRET/);
   }, 20_000);
 
+  it("turns on the authorized-connections timeout (30 s) and applies the limit variables", async () => {
+    const defaults = startScript(CREDENTIALS);
+    expect(await withTimeout(defaults.listeningLine, 15_000, "listening")).toMatchObject({
+      authorizedConnectionsTimeoutMs: 30_000,
+      maxConnections: null,
+      maxConnectionsPerIp: null,
+      allowedOrigins: null,
+    });
+    defaults.child.kill("SIGTERM");
+
+    const limited = startScript({ ...CREDENTIALS, PUSHER_MAX_CONNECTIONS_PER_IP: "1", PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "off" });
+    const line = await withTimeout(limited.listeningLine, 15_000, "listening");
+    expect(line).toMatchObject({ authorizedConnectionsTimeoutMs: null, maxConnectionsPerIp: 1 });
+    await openIdle(line.port, 1);
+    const refused = new WebSocket(`ws://127.0.0.1:${line.port}/app/standalone-key?protocol=7`);
+    sockets.push(refused);
+    expect(await new Promise<number>((resolveClose) => refused.once("close", (code) => resolveClose(code)))).toBe(4004);
+    await withTimeout(
+      new Promise<void>((resolveLog) => {
+        const check = () => limited.stderr().includes("connection refused") && resolveLog();
+        check();
+        limited.child.stderr?.on("data", check);
+      }),
+      5_000,
+      "refusal log line",
+    );
+  }, 40_000);
+
   it("serves idle connections cheaply and shuts down gracefully on SIGTERM with 4200", async () => {
-    const script = startScript(CREDENTIALS);
+    // Idle sockets never sign in; without this the 30 s authorized-connections default could
+    // close them with 4009 on a slow machine before SIGTERM is sent.
+    const script = startScript({ ...CREDENTIALS, PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "off" });
     const port = await withTimeout(script.listening, 15_000, "listening");
     const pid = script.child.pid ?? 0;
 

@@ -3,6 +3,7 @@ import { channelNameProblem, createChannel } from "../../lib/realtime-server/cha
 import { parseChannelData } from "../../lib/realtime-server/channels/presence-channel";
 import { optionsFromEnvironment } from "../../lib/realtime-server/env";
 import { requestAuthProblem } from "../../lib/realtime-server/http/request-auth";
+import { DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS } from "../../lib/realtime-server/index";
 import { createJsonLogger, REDACTED } from "../../lib/realtime-server/logger";
 import {
   constantTimeEqual,
@@ -182,8 +183,62 @@ describe("environment for scripts/realtime.ts", () => {
     const warnings: string[] = [];
     const options = optionsFromEnvironment({}, (message) => warnings.push(message));
     expect(options).toMatchObject({ appId: "app-id", key: "app-key", secret: "app-secret", port: 6001, host: "127.0.0.1", webhooks: [] });
-    expect(options.authorizedConnectionsTimeoutMs).toBeUndefined();
     expect(warnings.join("")).toMatch(/demo credentials/);
+  });
+
+  it("turns the authorized-connections timeout on by default (30 s); 0 or off disables it", () => {
+    expect(optionsFromEnvironment({}, () => {}).authorizedConnectionsTimeoutMs).toBe(30_000);
+    expect(DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS).toBe(30_000);
+    expect(optionsFromEnvironment({ PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: " " }, () => {}).authorizedConnectionsTimeoutMs).toBe(30_000);
+    for (const off of ["0", "off", "OFF"]) {
+      expect(optionsFromEnvironment({ PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: off }, () => {}).authorizedConnectionsTimeoutMs).toBeUndefined();
+    }
+  });
+
+  it("leaves the limits at the library defaults when unset", () => {
+    expect(optionsFromEnvironment({}, () => {})).toMatchObject({
+      maxConnections: undefined,
+      maxConnectionsPerIp: undefined,
+      maxChannelsPerConnection: undefined,
+      maxFramesPerSecond: undefined,
+      allowedOrigins: undefined,
+    });
+    expect(optionsFromEnvironment({ PUSHER_ALLOWED_ORIGINS: "*" }, () => {}).allowedOrigins).toEqual(["*"]);
+  });
+
+  it("reads the limits", () => {
+    const options = optionsFromEnvironment(
+      {
+        PUSHER_MAX_CONNECTIONS: "5000",
+        PUSHER_MAX_CONNECTIONS_PER_IP: "50",
+        PUSHER_MAX_CHANNELS_PER_CONNECTION: "20",
+        PUSHER_MAX_FRAMES_PER_SECOND: "40",
+        PUSHER_ALLOWED_ORIGINS: "http://localhost:3000, https://app.example.com,",
+      },
+      () => {},
+    );
+    expect(options).toMatchObject({
+      maxConnections: 5000,
+      maxConnectionsPerIp: 50,
+      maxChannelsPerConnection: 20,
+      maxFramesPerSecond: 40,
+      allowedOrigins: ["http://localhost:3000", "https://app.example.com"],
+    });
+  });
+
+  it.each([
+    ["PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS", "soon", /PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS must be a whole number of milliseconds.*0 \/ off/],
+    ["PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS", "999999999999", /PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS/],
+    ["PUSHER_MAX_CONNECTIONS", "0", /PUSHER_MAX_CONNECTIONS /],
+    ["PUSHER_MAX_CONNECTIONS_PER_IP", "ten", /PUSHER_MAX_CONNECTIONS_PER_IP must be a whole number/],
+    ["PUSHER_MAX_CHANNELS_PER_CONNECTION", "1.5", /PUSHER_MAX_CHANNELS_PER_CONNECTION/],
+    ["PUSHER_MAX_FRAMES_PER_SECOND", "-3", /PUSHER_MAX_FRAMES_PER_SECOND/],
+    ["PUSHER_ALLOWED_ORIGINS", "http://localhost:3000/", /PUSHER_ALLOWED_ORIGINS entry 0: "http:\/\/localhost:3000\/" is not written as browsers send it \(use "http:\/\/localhost:3000"\)/],
+    ["PUSHER_ALLOWED_ORIGINS", "http://a.example,localhost", /PUSHER_ALLOWED_ORIGINS entry 1: "localhost" is not an origin/],
+    ["PUSHER_ALLOWED_ORIGINS", "*,http://a.example", /PUSHER_ALLOWED_ORIGINS .*cannot be combined/],
+    ["PUSHER_ALLOWED_ORIGINS", " , ", /PUSHER_ALLOWED_ORIGINS/],
+  ])("names %s when it is %j", (name, value, message) => {
+    expect(() => optionsFromEnvironment({ [name]: value }, () => {})).toThrow(message);
   });
 
   it("reads every variable", () => {
