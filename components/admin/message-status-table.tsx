@@ -3,13 +3,14 @@
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { useAdminFeedChannels } from "@/components/admin/admin-feed-context";
 import { RelativeTime } from "@/components/admin/relative-time";
 import { useChannelEvent } from "@/components/realtime";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { applyMessageStatus, messageStatusOf, parseMessageStatus, type AdminMessageRow, type MessageStatus } from "@/lib/messages/types";
-import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
+import { AdminEvents } from "@/lib/pusher/channels";
 
 const statusBadge: Record<MessageStatus, { label: string; variant: BadgeVariant }> = {
   sent: { label: "Sent", variant: "secondary" },
@@ -30,6 +31,7 @@ type Receipts = Pick<AdminMessageRow, "deliveredAt" | "readAt">;
  */
 export function MessageStatusTable({ messages, renderedAt }: { messages: AdminMessageRow[]; renderedAt: number }) {
   const router = useRouter();
+  const { feed } = useAdminFeedChannels();
   const hydrated = useHydrated();
   const [now, setNow] = useState(renderedAt);
   // Live receipts by message id. Receipts only ever move forward (first timestamp wins), so they
@@ -61,7 +63,7 @@ export function MessageStatusTable({ messages, renderedAt }: { messages: AdminMe
   }, []);
 
   useChannelEvent(
-    ADMIN_CHANNEL,
+    feed,
     AdminEvents.messageStatus,
     (data) => {
       const event = parseMessageStatus(data);

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 
+import { useAdminFeedChannels } from "@/components/admin/admin-feed-context";
 import { BanDialog } from "@/components/admin/ban-dialog";
 import { RevokeButtons } from "@/components/admin/revoke-buttons";
 import { KickDialog } from "@/components/admin/kick-dialog";
@@ -14,7 +15,7 @@ import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
+import { AdminEvents } from "@/lib/pusher/channels";
 import { ROSTER_POLL_INTERVAL_MS, ROSTER_REFETCH_DEBOUNCE_MS } from "@/lib/roster/constants";
 import type { RosterEntry, RosterResponse } from "@/lib/roster/types";
 
@@ -44,7 +45,8 @@ export function RosterTable({ initialUsers, renderedAt, currentUserId }: RosterT
   const [users, setUsers] = useState<RosterEntry[]>(initialUsers);
   const [now, setNow] = useState(renderedAt);
   const hydrated = useHydrated();
-  const liveState = useChannelLiveState(ADMIN_CHANNEL);
+  const { feed } = useAdminFeedChannels();
+  const liveState = useChannelLiveState(feed);
   const [fetchError, setFetchError] = useState<string | null>(null);
   const [messageTarget, setMessageTarget] = useState<RosterEntry | null>(null);
   const [kickTarget, setKickTarget] = useState<RosterEntry | null>(null);
@@ -100,7 +102,7 @@ export function RosterTable({ initialUsers, renderedAt, currentUserId }: RosterT
 
   // Whatever happened between the server render and the subscription (or while the socket was
   // down) produced events nobody heard: refetch once subscribed.
-  useChannelEvent(ADMIN_CHANNEL, AdminEvents.rosterChanged, scheduleRefetch, scheduleRefetch);
+  useChannelEvent(feed, AdminEvents.rosterChanged, scheduleRefetch, scheduleRefetch);
 
   function handleSent(user: AccountTarget, result: SendMessageResult) {
     setMessageTarget(null);

@@ -6,7 +6,7 @@
 
 export const ACTIVITY_KINDS = [
   "sign-in",
-  "sign-in-refused",
+  "refused",
   "connection-confirmed",
   "disconnect",
   "message-sent",
@@ -21,7 +21,7 @@ export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = {
   "sign-in": "Sign-in",
-  "sign-in-refused": "Sign-in refused",
+  refused: "Refused requests",
   "connection-confirmed": "Connection confirmed",
   disconnect: "Disconnect",
   "message-sent": "Message sent",
@@ -60,6 +60,25 @@ export function parseActivity(data: unknown): Activity | null {
   };
 }
 
+/**
+ * Payload of one `activity` event: lines in the order they happened, and how many lines the server
+ * had to drop since the previous event (publishing is rate-limited and its queue bounded).
+ */
+export interface ActivityBatch {
+  lines: Activity[];
+  dropped: number;
+}
+
+export function parseActivityBatch(data: unknown): ActivityBatch | null {
+  if (!data || typeof data !== "object") return null;
+  const { lines, dropped } = data as Record<string, unknown>;
+  if (!Array.isArray(lines)) return null;
+  return {
+    lines: lines.map(parseActivity).filter((line): line is Activity => line !== null),
+    dropped: typeof dropped === "number" && Number.isInteger(dropped) && dropped > 0 ? dropped : 0,
+  };
+}
+
 // ------------------------------------------------------------------------------------------------
 // The admin's log view
 
@@ -76,6 +95,8 @@ export interface InspectorLog {
   paused: boolean;
   /** Lines that fell off the end of a full buffer, so the admin knows the view is not complete. */
   dropped: number;
+  /** Lines the server dropped before they reached this tab (it publishes at a bounded rate). */
+  lostOnServer: number;
   nextSeq: number;
   limit: number;
 }
@@ -83,10 +104,15 @@ export interface InspectorLog {
 export const INSPECTOR_BUFFER_LIMIT = 500;
 
 export function createInspectorLog(limit: number = INSPECTOR_BUFFER_LIMIT): InspectorLog {
-  return { entries: [], pending: [], paused: false, dropped: 0, nextSeq: 1, limit };
+  return { entries: [], pending: [], paused: false, dropped: 0, lostOnServer: 0, nextSeq: 1, limit };
 }
 
-export type InspectorAction = { type: "receive"; activity: Activity } | { type: "pause" } | { type: "resume" } | { type: "clear" };
+export type InspectorAction =
+  | { type: "receive"; activity: Activity }
+  | { type: "lost"; count: number }
+  | { type: "pause" }
+  | { type: "resume" }
+  | { type: "clear" };
 
 function prepend(list: InspectorEntry[], items: InspectorEntry[], limit: number): { list: InspectorEntry[]; dropped: number } {
   const merged = [...items, ...list];
@@ -107,6 +133,8 @@ export function inspectorReducer(log: InspectorLog, action: InspectorAction): In
         ...(log.paused ? { pending: list } : { entries: list }),
       };
     }
+    case "lost":
+      return action.count > 0 ? { ...log, lostOnServer: log.lostOnServer + action.count } : log;
     case "pause":
       return log.paused ? log : { ...log, paused: true };
     case "resume": {
@@ -115,7 +143,7 @@ export function inspectorReducer(log: InspectorLog, action: InspectorAction): In
       return { ...log, paused: false, entries: list, pending: [], dropped: log.dropped + dropped };
     }
     case "clear":
-      return { ...log, entries: [], pending: [], dropped: 0 };
+      return { ...log, entries: [], pending: [], dropped: 0, lostOnServer: 0 };
   }
 }
 

@@ -1,7 +1,8 @@
 import "server-only";
 
 import type { MessageReadPayload, MessageStatusPayload } from "@/lib/messages/types";
-import { ADMIN_CHANNEL, AdminEvents, UserEvents } from "@/lib/pusher/channels";
+import { publishToAdmins } from "@/lib/pusher/admin-feed";
+import { AdminEvents, UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/roster/notify";
 
@@ -12,7 +13,7 @@ import { describeError } from "@/lib/roster/notify";
  */
 export async function notifyMessageStatus(payload: MessageStatusPayload): Promise<void> {
   try {
-    await pusherServer.trigger(ADMIN_CHANNEL, AdminEvents.messageStatus, payload);
+    await publishToAdmins(AdminEvents.messageStatus, payload);
   } catch (error) {
     console.warn(`[messages] could not notify admins (${payload.status} ${payload.messageId}):`, describeError(error));
   }

@@ -8,7 +8,7 @@ export type MessageStatus = "sent" | "delivered" | "read";
 /** The two acknowledgements a recipient's browser sends. */
 export type ReceiptKind = Exclude<MessageStatus, "sent">;
 
-/** Payload of AdminEvents.messageStatus on ADMIN_CHANNEL. */
+/** Payload of AdminEvents.messageStatus on the admin feed channels. */
 export interface MessageStatusPayload {
   messageId: string;
   recipientId: string;

@@ -15,17 +15,51 @@ export function socketIdFromConnectionChannel(channel: string): string | null {
   return SOCKET_ID_PATTERN.test(socketId) ? socketId : null;
 }
 
-/** Admin consoles listen here for roster changes. Authorized for ADMIN sessions only. */
-export const ADMIN_CHANNEL = "private-admin";
+/*
+ * The admin feed. Each admin session generation has its own pair of channels, named after the
+ * admin's id and sessionVersion: `private-admin-{id}-{version}` (roster, message status) and
+ * `private-inspector-{id}-{version}` (live inspector lines). Publishers send to the channels of
+ * the admins who are admins *now* (lib/pusher/admin-feed.ts), so a revocation (sign out everywhere,
+ * ban, losing the ADMIN role) cuts every socket of the old session off the feed on any backend,
+ * including hosted Pusher, which can't close a socket that never signed in: nothing is published
+ * to the old names any more. Only that admin's current session can be authorized for them.
+ */
+export const ADMIN_FEED_PREFIX = "private-admin-";
+export const INSPECTOR_PREFIX = "private-inspector-";
+
+export interface AdminSessionRef {
+  id: string;
+  sessionVersion: number;
+}
+
+export interface AdminFeedChannels {
+  /** roster-changed and message-status events. */
+  feed: string;
+  /** activity lines, published only while some inspector channel is occupied. */
+  inspector: string;
+}
+
+export function adminFeedChannels({ id, sessionVersion }: AdminSessionRef): AdminFeedChannels {
+  return { feed: `${ADMIN_FEED_PREFIX}${id}-${sessionVersion}`, inspector: `${INSPECTOR_PREFIX}${id}-${sessionVersion}` };
+}
+
+const ADMIN_CHANNEL_PATTERN = /^private-(admin|inspector)-(.+)-(\d{1,9})$/;
+
+/** Whose admin channel this is, or null for any other name. */
+export function parseAdminFeedChannel(channel: string): { kind: "feed" | "inspector"; userId: string; sessionVersion: number } | null {
+  const match = ADMIN_CHANNEL_PATTERN.exec(channel);
+  if (!match) return null;
+  return { kind: match[1] === "admin" ? "feed" : "inspector", userId: match[2]!, sessionVersion: Number(match[3]) };
+}
 
 export const SOCKET_ID_PATTERN = /^\d+\.\d+$/;
 
-/** Events on ADMIN_CHANNEL. */
+/** Events on the admin feed channels. */
 export const AdminEvents = {
   rosterChanged: "roster-changed",
   /** A stored message changed state (sent / delivered / read). Payload: MessageStatusPayload. */
   messageStatus: "message-status",
-  /** One line of the live inspector. Payload: Activity (lib/inspector). */
+  /** Lines of the live inspector, on the inspector channels. Payload: ActivityBatch (lib/inspector). */
   activity: "activity",
 } as const;
 

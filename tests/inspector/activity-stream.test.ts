@@ -1,8 +1,8 @@
 /**
  * The live inspector's feed, end to end: a temp SQLite database, the embedded Pusher server whose
  * webhooks go to the real webhook handler, the real /pusher/user-auth handler with real next-auth
- * cookies, and an admin pusher-js client on private-admin reading `activity` events the way the
- * /admin/inspector page does.
+ * cookies, and an admin pusher-js client on that admin's inspector channel reading `activity`
+ * batches the way the /admin/inspector page does.
  */
 import type PusherClient from "pusher-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -16,7 +16,8 @@ let handlePusherWebhook: typeof import("@/lib/pusher/webhook").handlePusherWebho
 let handleKickUser: typeof import("@/lib/admin/kick").handleKickUser;
 let publishActivity: typeof import("@/lib/inspector/publish").publishActivity;
 let flushActivity: typeof import("@/lib/inspector/publish").flushActivity;
-let parseActivity: typeof import("@/lib/inspector/activity").parseActivity;
+let parseActivityBatch: typeof import("@/lib/inspector/activity").parseActivityBatch;
+let reportRefusals: typeof import("@/lib/inspector/refusals").reportRefusals;
 let adminClient: PusherClient;
 let received: Activity[] = [];
 
@@ -26,15 +27,16 @@ beforeAll(async () => {
   ({ handlePusherWebhook } = await import("@/lib/pusher/webhook"));
   ({ handleKickUser } = await import("@/lib/admin/kick"));
   ({ publishActivity, flushActivity } = await import("@/lib/inspector/publish"));
-  ({ parseActivity } = await import("@/lib/inspector/activity"));
+  ({ parseActivityBatch } = await import("@/lib/inspector/activity"));
+  ({ reportRefusals } = await import("@/lib/inspector/refusals"));
 
   const { AdminEvents } = await import("@/lib/pusher/channels");
-  const admin = await connectAdminChannel(harness);
+  const watcher = await createUser(harness, { name: "Wanda Watcher", role: "ADMIN" });
+  const admin = await connectAdminChannel(harness, watcher, "inspector");
   adminClient = admin.pusher;
   admin.channel.bind(AdminEvents.activity, (data: unknown) => {
     // The page drops what it cannot parse; so does the test, so a malformed line fails it.
-    const activity = parseActivity(data);
-    if (activity) received.push(activity);
+    received.push(...(parseActivityBatch(data)?.lines ?? []));
   });
 });
 
@@ -70,30 +72,36 @@ describe("activity on the admin channel", () => {
     expect(Date.parse(line.at)).not.toBeNaN();
   });
 
-  it("reports refused sign-ins with the reason, without changing the response", async () => {
-    const anonymous = await userAuth("12.1");
-    expect(anonymous.status).toBe(401);
-    const refused = await find((a) => a.kind === "sign-in-refused" && a.detail?.reason === "unauthenticated", "anonymous refusal");
-    expect(refused.userId).toBeNull();
-    expect(refused.summary).toContain("401");
+  it("counts refused sign-ins and reports them in one line per interval, without changing the responses", async () => {
+    reportRefusals();
+    for (let i = 0; i < 30; i += 1) expect((await userAuth(`12.${i}`)).status).toBe(401);
 
     const mallory = await createUser(harness, { name: "Mallory" });
     await harness.db.user.update({ where: { id: mallory.id }, data: { bannedAt: new Date(), banReason: "spamming" } });
-    const banned = await userAuth("12.2", await sessionCookie(mallory));
+    const banned = await userAuth("12.99", await sessionCookie(mallory));
     expect(banned.status).toBe(403);
     expect(await banned.json()).toEqual({ error: "This account is banned: spamming" });
-    const line = await find((a) => a.kind === "sign-in-refused" && a.detail?.reason === "banned", "ban refusal");
-    expect(line.summary).toContain("spamming");
+
+    // Nothing is published per refusal: only the interval's report makes a line.
+    await flushActivity();
+    expect(received.filter((a) => a.kind === "refused")).toEqual([]);
+    reportRefusals();
+    const line = await find((a) => a.kind === "refused", "aggregated refusal line");
+    expect(line.summary).toMatch(/^Refused 31 requests in the last \d+ s: 30 × \/pusher\/user-auth 401 \(unauthenticated\); 1 × \/pusher\/user-auth 403 \(banned\)$/);
+    expect(line.detail).toMatchObject({ total: 31, counts: [{ endpoint: "/pusher/user-auth", status: 401, reason: "unauthenticated", count: 30 }, { endpoint: "/pusher/user-auth", status: 403, reason: "banned", count: 1 }] });
+    expect(line.userId).toBeNull();
   });
 
-  it("reports a webhook with a bad signature as rejected, without the signature or the secret", async () => {
+  it("counts a webhook with a bad signature as refused, without the signature or the secret", async () => {
+    reportRefusals();
     const body = webhookBody([{ name: "channel_vacated", channel: "private-connection-13.1" }]);
     const headers = signedWebhook(body, "not-the-secret");
     const response = await handlePusherWebhook(new Request("http://127.0.0.1/api/pusher/webhook", { method: "POST", headers, body }));
     expect(response.status).toBe(401);
 
-    const line = await find((a) => a.kind === "webhook" && a.detail?.verdict === "rejected", "rejected webhook");
-    expect(line.detail).toMatchObject({ verdict: "rejected", signature: "rejected", status: 401 });
+    reportRefusals();
+    const line = await find((a) => a.kind === "refused" && a.summary.includes("/api/pusher/webhook"), "refused webhook line");
+    expect(line.detail).toMatchObject({ total: 1, counts: [{ endpoint: "/api/pusher/webhook", status: 401 }] });
     expect(line.summary).toMatch(/signature/i);
     const serialized = JSON.stringify(line);
     expect(serialized).not.toContain(headers["X-Pusher-Signature"]);

@@ -54,7 +54,7 @@ async function openTabs(users: User[], tabsPerUser: number): Promise<Tab[]> {
 }
 
 function serverToUserBatches(spy: { mock: { calls: unknown[][] } }): { channel: string }[][] {
-  // The inspector also uses batch_events (on private-admin); only the message deliveries count here.
+  // Only the message deliveries count here (other publishes go to the admin feed channels).
   return spy.mock.calls
     .map((call) => call[0] as { channel: string }[])
     .filter((batch) => batch.every((event) => event.channel.startsWith("#server-to-user-")));

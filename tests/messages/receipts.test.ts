@@ -55,7 +55,7 @@ async function send(userId: string, message: string): Promise<{ messageId: strin
 }
 
 async function adminListener() {
-  const listener = await listenAsAdmin(harness, admin.id);
+  const listener = await listenAsAdmin(harness, admin);
   rawClients.push(listener.client);
   return listener;
 }

@@ -58,24 +58,31 @@ describe("POST /pusher/auth", () => {
     expect((await channelAuth("13.1", "private-connection-abc", await sessionCookie(alice))).status).toBe(403);
   });
 
-  it("authorizes private-admin for admins only", async () => {
+  it("authorizes an admin's own feed channels (current session) for that admin only", async () => {
+    const { adminFeedChannels } = await import("@/lib/pusher/channels");
     const admin = await createUser(harness, { name: "Admin", role: "ADMIN" });
     const alice = await createUser(harness, { name: "Alice" });
+    const { feed, inspector } = adminFeedChannels(admin);
 
-    const allowed = await channelAuth("14.1", "private-admin", await sessionCookie(admin));
-    expect(allowed.status).toBe(200);
-    expect(await allowed.json()).toEqual({ auth: expectedAuth("14.1", "private-admin") });
+    for (const channel of [feed, inspector]) {
+      const allowed = await channelAuth("14.1", channel, await sessionCookie(admin));
+      expect(allowed.status).toBe(200);
+      expect(await allowed.json()).toEqual({ auth: expectedAuth("14.1", channel) });
+    }
 
-    const refused = await channelAuth("14.2", "private-admin", await sessionCookie(alice));
+    const refused = await channelAuth("14.2", feed, await sessionCookie(alice));
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toMatch(/administrators only/);
+    // The old shared channel is signed for nobody: it is not part of the feed any more.
+    expect((await channelAuth("14.3", "private-admin", await sessionCookie(admin))).status).toBe(403);
   });
 
   it("does not trust the role inside the token: a demoted admin is refused", async () => {
+    const { adminFeedChannels } = await import("@/lib/pusher/channels");
     const admin = await createUser(harness, { name: "Former admin", role: "ADMIN" });
     const cookie = await sessionCookie(admin);
     await harness.db.user.update({ where: { id: admin.id }, data: { role: "USER" } });
-    expect((await channelAuth("15.1", "private-admin", cookie)).status).toBe(403);
+    expect((await channelAuth("15.1", adminFeedChannels(admin).feed, cookie)).status).toBe(403);
   });
 
   it.each(["private-other", "presence-room", "public-channel", "private-encrypted-x", "#server-to-user-x"])("refuses %s", async (channel) => {

@@ -29,6 +29,8 @@ type TestDatabase = Awaited<ReturnType<typeof import("@/tests/support/database")
 export interface Harness {
   db: TestDatabase["db"];
   realtimePort: number;
+  /** Every HTTP API call the app's SDK made (method and path), when started with `countApiCalls`. */
+  apiCalls: { method: string; path: string }[];
   /** What the webhook receiver got, in order, with the handler's HTTP status. */
   webhookLog: { body: string; status: number }[];
   /** Flip to make the receiver refuse deliveries (simulates the app being down). */
@@ -84,7 +86,45 @@ async function startWebhookReceiver(getModule: () => WebhookModule | null) {
  * `webhooks: false` for suites whose assertions assume the roster changes only through the
  * endpoints they call (no channel_occupied/vacated deliveries behind their back).
  */
-export async function startHarness({ webhooks = true }: { webhooks?: boolean } = {}): Promise<Harness> {
+/**
+ * Stands between the app's SDK and the realtime server and writes down every HTTP API call, so a
+ * test can count publishes (each one is billed on hosted Pusher) without mocking the SDK.
+ */
+async function startApiRecorder(realtimePort: number) {
+  const calls: Harness["apiCalls"] = [];
+  const { request: forward } = await import("node:http");
+  const proxy = createHttpServer((req, res) => {
+    calls.push({ method: req.method ?? "", path: new URL(req.url ?? "/", "http://x").pathname });
+    const upstream = forward({ host: "127.0.0.1", port: realtimePort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  const port = await listen(proxy);
+  return {
+    port,
+    calls,
+    async close() {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    },
+  };
+}
+
+/** The publishes among the recorded API calls (trigger and triggerBatch, sendToUser included). */
+export const publishCalls = (harness: Harness) => harness.apiCalls.filter((call) => call.method === "POST" && /\/(batch_)?events$/.test(call.path));
+
+export interface HarnessOptions {
+  webhooks?: boolean;
+  /** Turns on the realtime server's authorized-connections timeout, and tells the app about it. */
+  authorizedConnectionsTimeoutMs?: number;
+  /** Route the SDK through a recorder: see Harness.apiCalls. */
+  countApiCalls?: boolean;
+}
+
+export async function startHarness({ webhooks = true, authorizedConnectionsTimeoutMs, countApiCalls = false }: HarnessOptions = {}): Promise<Harness> {
   const { createTestDatabase } = await import("@/tests/support/database");
   const database = await createTestDatabase();
 
@@ -97,8 +137,10 @@ export async function startHarness({ webhooks = true }: { webhooks?: boolean } =
     host: "127.0.0.1",
     port: 0,
     ...(receiver ? { webhooks: [{ url: receiver.url }] } : {}),
+    ...(authorizedConnectionsTimeoutMs ? { authorizedConnectionsTimeoutMs } : {}),
     logger: silentLogger,
   });
+  const recorder = countApiCalls ? await startApiRecorder(realtime.port) : null;
 
   const variables: Record<string, string> = {
     NODE_ENV: "test",
@@ -109,7 +151,8 @@ export async function startHarness({ webhooks = true }: { webhooks?: boolean } =
     PUSHER_KEY: APP.key,
     PUSHER_SECRET: APP.secret,
     PUSHER_HOST: "127.0.0.1",
-    PUSHER_PORT: String(realtime.port),
+    PUSHER_PORT: String(recorder?.port ?? realtime.port),
+    ...(authorizedConnectionsTimeoutMs ? { PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: String(authorizedConnectionsTimeoutMs) } : {}),
   };
   for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
   if (receiver) webhookModule = await import("@/lib/pusher/webhook");
@@ -117,9 +160,11 @@ export async function startHarness({ webhooks = true }: { webhooks?: boolean } =
   return {
     db: database.db,
     realtimePort: realtime.port,
+    apiCalls: recorder?.calls ?? [],
     webhookLog: receiver?.webhookLog ?? [],
     receiver: receiver?.receiver ?? { down: false },
     async close() {
+      await recorder?.close();
       await realtime.close();
       await receiver?.close();
       await database.cleanup();
@@ -368,15 +413,22 @@ export function clientPool(harness: () => Harness) {
 }
 
 /**
- * A pusher-js client on private-admin that is not signed in as anyone, so it adds no roster rows:
- * the admin console's view of the channel. Resolves once subscribed.
+ * A pusher-js client on an admin's feed (or inspector) channel that is not signed in as anyone, so
+ * it adds no roster rows: the admin console's view of the channel. The admin must be an ADMIN row
+ * in the database, since publishers send to current admins only. Resolves once subscribed.
  */
-export async function connectAdminChannel(harness: Harness): Promise<{ pusher: PusherClient; channel: Channel }> {
+export async function connectAdminChannel(
+  harness: Harness,
+  admin: { id: string; sessionVersion: number },
+  kind: "feed" | "inspector" = "feed",
+): Promise<{ pusher: PusherClient; channel: Channel }> {
   const { default: Pusher } = await import("pusher-js");
-  const { ADMIN_CHANNEL } = await import("@/lib/pusher/channels");
+  const { adminFeedChannels } = await import("@/lib/pusher/channels");
   const pusher = new Pusher(APP.key, await serverAuthorizedOptions(harness));
-  const channel = pusher.subscribe(ADMIN_CHANNEL);
+  const channel = pusher.subscribe(adminFeedChannels(admin)[kind]);
   await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
+  // Publishers cache who is an admin and which inspectors are open; this console is new.
+  (await import("@/lib/pusher/admin-feed")).forgetAdminFeedCache();
   return { pusher, channel };
 }
 
@@ -472,16 +524,20 @@ export interface AdminListener {
   activities: Record<string, unknown>[];
 }
 
-/** An admin console's view of private-admin, signed in as that admin. */
-export async function listenAsAdmin(harness: Harness, adminId: string): Promise<AdminListener> {
-  const { ADMIN_CHANNEL, AdminEvents } = await import("@/lib/pusher/channels");
-  const client = await connectSignedInClient(harness, adminId);
+/** An admin console's view of its feed and inspector channels, signed in as that admin. */
+export async function listenAsAdmin(harness: Harness, admin: { id: string; sessionVersion: number }): Promise<AdminListener> {
+  const { AdminEvents, adminFeedChannels } = await import("@/lib/pusher/channels");
+  const { parseActivityBatch } = await import("@/lib/inspector/activity");
+  const client = await connectSignedInClient(harness, admin.id);
   const statuses: Record<string, unknown>[] = [];
   const activities: Record<string, unknown>[] = [];
-  const channel = client.pusher.subscribe(ADMIN_CHANNEL);
-  channel.bind(AdminEvents.messageStatus, (data: Record<string, unknown>) => statuses.push(data));
-  channel.bind(AdminEvents.activity, (data: Record<string, unknown>) => activities.push(data));
-  await waitFor(() => channel.subscribed, { message: "private-admin subscription" });
+  const channels = adminFeedChannels(admin);
+  const feed = client.pusher.subscribe(channels.feed);
+  const inspector = client.pusher.subscribe(channels.inspector);
+  feed.bind(AdminEvents.messageStatus, (data: Record<string, unknown>) => statuses.push(data));
+  inspector.bind(AdminEvents.activity, (data: unknown) => activities.push(...((parseActivityBatch(data)?.lines ?? []) as unknown as Record<string, unknown>[])));
+  await waitFor(() => feed.subscribed && inspector.subscribed, { message: "admin feed subscriptions" });
+  (await import("@/lib/pusher/admin-feed")).forgetAdminFeedCache();
   return { client, statuses, activities };
 }
 

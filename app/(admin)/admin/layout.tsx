@@ -1,8 +1,10 @@
 import type { ReactNode } from "react";
 
+import { AdminFeedProvider } from "@/components/admin/admin-feed-context";
 import { NavLink } from "@/components/ui/nav-link";
 
 import { requireAdmin } from "@/lib/auth/session";
+import { adminFeedChannels } from "@/lib/pusher/channels";
 
 const ADMIN_LINKS = [
   { href: "/admin", label: "Roster" },
@@ -18,7 +20,7 @@ const ADMIN_LINKS = [
  * and every API handler checks the role itself.
  */
 export default async function AdminLayout({ children }: { children: ReactNode }) {
-  await requireAdmin();
+  const admin = await requireAdmin();
   return (
     <div className="flex flex-col gap-6">
       <nav aria-label="Admin" className="border-b border-zinc-200 dark:border-zinc-800">
@@ -37,7 +39,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           ))}
         </ul>
       </nav>
-      {children}
+      <AdminFeedProvider channels={adminFeedChannels(admin)}>{children}</AdminFeedProvider>
     </div>
   );
 }

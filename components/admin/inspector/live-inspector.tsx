@@ -2,6 +2,7 @@
 
 import { useDeferredValue, useEffect, useMemo, useReducer, useState } from "react";
 
+import { useAdminFeedChannels } from "@/components/admin/admin-feed-context";
 import { RelativeTime } from "@/components/admin/relative-time";
 import { useChannelEvent, useChannelLiveState, type ChannelLiveState } from "@/components/realtime";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
@@ -14,11 +15,11 @@ import {
   INSPECTOR_BUFFER_LIMIT,
   inspectorReducer,
   matchesFilter,
-  parseActivity,
+  parseActivityBatch,
   type ActivityKind,
   type InspectorEntry,
 } from "@/lib/inspector/activity";
-import { ADMIN_CHANNEL, AdminEvents } from "@/lib/pusher/channels";
+import { AdminEvents } from "@/lib/pusher/channels";
 
 const LIVE_TEXT: Record<ChannelLiveState, string> = {
   connecting: "Connecting…",
@@ -29,7 +30,7 @@ const LIVE_TEXT: Record<ChannelLiveState, string> = {
 
 const KIND_VARIANT: Record<ActivityKind, BadgeVariant> = {
   "sign-in": "success",
-  "sign-in-refused": "destructive",
+  refused: "destructive",
   "connection-confirmed": "success",
   disconnect: "secondary",
   "message-sent": "outline",
@@ -53,7 +54,8 @@ function variantOf(entry: InspectorEntry): BadgeVariant {
  */
 export function LiveInspector() {
   const [log, dispatch] = useReducer(inspectorReducer, undefined, () => createInspectorLog());
-  const liveState = useChannelLiveState(ADMIN_CHANNEL);
+  const { inspector: channel } = useAdminFeedChannels();
+  const liveState = useChannelLiveState(channel);
   const [kinds, setKinds] = useState<ReadonlySet<ActivityKind>>(() => new Set(ACTIVITY_KINDS));
   const [text, setText] = useState("");
   const deferredText = useDeferredValue(text);
@@ -64,9 +66,11 @@ export function LiveInspector() {
     return () => clearInterval(tick);
   }, []);
 
-  useChannelEvent(ADMIN_CHANNEL, AdminEvents.activity, (data) => {
-    const activity = parseActivity(data);
-    if (activity) dispatch({ type: "receive", activity });
+  useChannelEvent(channel, AdminEvents.activity, (data) => {
+    const batch = parseActivityBatch(data);
+    if (!batch) return;
+    dispatch({ type: "lost", count: batch.dropped });
+    for (const activity of batch.lines) dispatch({ type: "receive", activity });
   });
 
   const visible = useMemo(() => log.entries.filter((entry) => matchesFilter(entry, { kinds, text: deferredText })), [log.entries, kinds, deferredText]);
@@ -135,6 +139,11 @@ export function LiveInspector() {
         Showing {visible.length} of {log.entries.length} line{log.entries.length === 1 ? "" : "s"}, newest first. This tab keeps the last {INSPECTOR_BUFFER_LIMIT}
         {log.dropped > 0 ? `; ${log.dropped} older line${log.dropped === 1 ? " was" : "s were"} dropped` : ""}.
       </p>
+      {log.lostOnServer > 0 ? (
+        <p role="status" data-testid="inspector-lost" className="text-xs text-amber-800 dark:text-amber-300">
+          {log.lostOnServer} line{log.lostOnServer === 1 ? " was" : "s were"} not delivered: the server publishes at a bounded rate and dropped them under load.
+        </p>
+      ) : null}
 
       <ol data-testid="inspector-log" aria-label="Activity" className="flex flex-col divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
         {visible.length === 0 ? (

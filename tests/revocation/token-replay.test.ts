@@ -1,0 +1,86 @@
+/**
+ * The attack: a socket asks /pusher/user-auth for a token while the session is still valid, keeps
+ * the answer, and sends it as pusher:signin only after the user was signed out everywhere (or
+ * banned). The first terminate ran before the socket was signed in, so it could not close it. The
+ * defence: the backend's authorized-connections timeout bounds how long a socket may stay open
+ * unsigned, and the app terminates a second time once that window has passed.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { cleanup as closeRawClients, RawClient } from "@/tests/realtime/helpers";
+import { createUser, formRequest, request, resetDatabase, sessionCookie, startHarness, type Harness, type TestUser } from "@/tests/support/app-harness";
+
+/** Short, so the test is quick; the app reads the same value (PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS). */
+const AUTH_TIMEOUT_MS = 1_500;
+
+let harness: Harness;
+let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let SECOND_TERMINATE_MARGIN_MS: number;
+let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
+let admin: TestUser;
+let alice: TestUser;
+
+beforeAll(async () => {
+  harness = await startHarness({ webhooks: false, authorizedConnectionsTimeoutMs: AUTH_TIMEOUT_MS });
+  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ SECOND_TERMINATE_MARGIN_MS } = await import("@/lib/admin/account-revocation"));
+  ({ pusherServer } = await import("@/lib/pusher/server"));
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+beforeEach(async () => {
+  await resetDatabase(harness);
+  admin = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
+  alice = await createUser(harness, { name: "Alice" });
+});
+
+afterEach(closeRawClients);
+
+/** A raw socket and the user-auth answer it saved while Alice's session was valid. */
+async function socketWithSavedToken() {
+  const { client, socketId } = await RawClient.established(harness.realtimePort);
+  const response = await handleUserAuth(formRequest("/pusher/user-auth", { socket_id: socketId }, { cookie: await sessionCookie(alice) }));
+  expect(response.status).toBe(200);
+  const token = (await response.json()) as { auth: string; user_data: string };
+  return { client, socketId, token };
+}
+
+async function revoke(kind: "sign-out-everywhere" | "ban") {
+  const cookie = await sessionCookie(admin);
+  const response =
+    kind === "ban"
+      ? await (await import("@/lib/admin/ban")).handleBanUser(request(`/api/admin/users/${alice.id}/ban`, { cookie, json: { reason: "Stolen laptop", expiresAt: null } }), alice.id)
+      : await (await import("@/lib/admin/sign-out-everywhere")).handleSignOutEverywhere(request(`/api/admin/users/${alice.id}/sign-out-everywhere`, { cookie }), alice.id);
+  expect(response.status).toBe(200);
+  return Date.now();
+}
+
+describe.each(["sign-out-everywhere", "ban"] as const)("a user-auth answer saved before %s", (kind) => {
+  it("signed in afterwards: the socket is closed within the stated window and gets none of the user's later events", async () => {
+    const { client, token } = await socketWithSavedToken();
+    const revokedAt = await revoke(kind);
+
+    client.send({ event: "pusher:signin", data: token });
+    // The backend can't tell an old token from a new one: the sign-in itself succeeds…
+    await client.next((frame) => frame.event === "pusher:signin_success");
+
+    // …and the second terminate closes it once the unsigned window has passed.
+    const closed = await Promise.race([client.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000))]);
+    expect(closed).toMatchObject({ code: 4009 });
+    expect(Date.now() - revokedAt).toBeLessThanOrEqual(AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000);
+
+    await pusherServer.sendToUser(alice.id, "message", { body: "for Alice's new session only" });
+    expect(client.received((frame) => frame.event === "message")).toEqual([]);
+  });
+
+  it("never signed in: the backend closes the socket at the authorized-connections timeout", async () => {
+    const { client } = await socketWithSavedToken();
+    await revoke(kind);
+    const closed = await client.closed;
+    expect(closed.code).toBe(4009);
+    expect(closed.reason).toMatch(/not authorized within timeout/i);
+  });
+});
