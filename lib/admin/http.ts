@@ -6,6 +6,7 @@ import { firstIssueMessage } from "@/lib/admin/schemas";
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { readCappedBody } from "@/lib/http/read-capped-body";
 
 /** Every admin API answer is JSON and private to the session that asked. */
 export function jsonResponse(body: unknown, status = 200): Response {
@@ -33,7 +34,7 @@ export async function authorizeAdmin(request: Request): Promise<{ admin: AdminUs
   return { admin: check.user };
 }
 
-/** Bodies larger than this can't hold a valid message; refuse them before parsing. */
+/** Bodies larger than this can't hold a valid message; refuse them (413) at that many bytes read. */
 const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
 
 /**
@@ -49,11 +50,12 @@ export async function parseJsonBody<S extends z.ZodType>(
 ): Promise<{ data: z.output<S> } | { response: Response }> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(contentType)) return { response: jsonError(415, 'Send JSON: Content-Type must be "application/json".') };
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > maxBytes) return { response: jsonError(413, "Request body is too large.") };
+  // Capped while reading: a body over maxBytes is refused at the limit, never buffered whole.
+  const body = await readCappedBody(request, maxBytes);
+  if (!body.ok) return { response: jsonError(body.status, body.error) };
   let input: unknown;
   try {
-    input = JSON.parse(raw);
+    input = JSON.parse(body.bytes.toString("utf8"));
   } catch {
     return { response: jsonError(400, `Body must be JSON like ${example}.`) };
   }

@@ -46,7 +46,9 @@ export async function handleChannelAuth(request: Request): Promise<Response> {
   const session = await authenticateRequest(request);
   if (!session.ok) return jsonResponse(session.reason === "banned" ? 403 : 401, { error: describeRejection(session) });
 
-  const body = channelAuthBodySchema.safeParse(await readFormFields(request));
+  const form = await readFormFields(request);
+  if (!form.ok) return jsonResponse(form.status, { error: form.error });
+  const body = channelAuthBodySchema.safeParse(form.fields);
   if (!body.success) return jsonResponse(400, { error: firstIssue(body.error) });
 
   const { socket_id: socketId, channel_name: channel } = body.data;

@@ -32,7 +32,9 @@ export async function handleUserAuth(request: Request): Promise<Response> {
     return refuse(status, describeRejection(session), null, session.reason);
   }
 
-  const body = userAuthBodySchema.safeParse(await readFormFields(request));
+  const form = await readFormFields(request);
+  if (!form.ok) return refuse(form.status, form.error, session.user.id, form.status === 413 ? "body-too-large" : "bad-request");
+  const body = userAuthBodySchema.safeParse(form.fields);
   if (!body.success) return refuse(400, firstIssue(body.error), session.user.id, "bad-request");
 
   const { user } = session;
@@ -60,7 +62,7 @@ export async function handleUserAuth(request: Request): Promise<Response> {
   return jsonResponse(200, auth);
 }
 
-function refuse(status: 400 | 401 | 403 | 409, error: string, userId: string | null, reason: string): Response {
+function refuse(status: 400 | 401 | 403 | 409 | 413, error: string, userId: string | null, reason: string): Response {
   void publishActivity({ kind: "sign-in-refused", userId, summary: `Sign-in refused (${status}): ${error}`, detail: { status, reason } });
   return jsonResponse(status, { error });
 }

@@ -2,11 +2,13 @@ import "server-only";
 
 import { createHmac, timingSafeEqual } from "node:crypto";
 
+import { z } from "zod";
+
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { readCappedBody } from "@/lib/http/read-capped-body";
 import { publishActivity } from "@/lib/inspector/publish";
 import { socketIdFromConnectionChannel } from "@/lib/pusher/channels";
-import { pusherServer } from "@/lib/pusher/server";
 import { notifyRosterChanged } from "@/lib/roster/notify";
 
 /*
@@ -17,60 +19,110 @@ import { notifyRosterChanged } from "@/lib/roster/notify";
  * late or duplicated occupied can never resurrect a closed connection.
  */
 
-interface WebhookEvent {
-  name: string;
-  channel?: string;
-}
+/**
+ * Largest delivery read. Hosted Pusher batches events into one POST, and a burst of connections
+ * (a deploy reconnecting every tab) makes large batches; each event is ~100 bytes, so 256 KiB holds
+ * a couple of thousand. Anything larger is refused (413) at that many bytes, never buffered whole.
+ */
+export const WEBHOOK_MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * Deliveries whose `time_ms` is older than this are refused (401), so a captured delivery can't be
+ * replayed later. Hosted Pusher retries a failed delivery for up to 5 minutes, re-sending the same
+ * body (and so the same time_ms), and the embedded server does the same (webhookRetry.maxDurationMs,
+ * 5 min); the other 5 minutes absorb clock skew between Pusher and this host and a slow network.
+ * Within the window a replay changes nothing: every event is applied idempotently (see below).
+ */
+export const WEBHOOK_MAX_AGE_MS = 10 * 60_000;
+
+/** How far ahead of this host's clock time_ms may be (clock skew); a later one is refused too. */
+export const WEBHOOK_MAX_CLOCK_SKEW_MS = 60_000;
+
+const webhookBodySchema = z.object({
+  time_ms: z.number().int().nonnegative(),
+  events: z.array(
+    z.object({
+      name: z.string(),
+      // Events of other kinds may carry other shapes; only a string channel concerns the roster.
+      channel: z.unknown().transform((channel) => (typeof channel === "string" ? channel : undefined)),
+    }),
+  ),
+});
+
+type WebhookEvent = z.output<typeof webhookBodySchema>["events"][number];
+
+const BODY_SHAPE = 'Body must be {"time_ms": number, "events": [{"name": string, ...}]}';
 
 function json(body: unknown, status: number): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }
 
-/** The SDK reads headers from a plain object with lower-cased keys, as Node's IncomingMessage has. */
-function headerObject(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    out[key.toLowerCase()] = value;
-  });
-  return out;
+/**
+ * The header checks Pusher's SDK makes (`pusher.webhook(req).isValid()`), each with its own reason
+ * so the operator sees which one failed instead of a bare 401.
+ */
+function headerProblem(headers: Headers): string | null {
+  const contentType = headers.get("content-type");
+  if (contentType !== "application/json") {
+    return `Content-Type must be exactly "application/json" (got ${contentType ? JSON.stringify(contentType) : "none"})`;
+  }
+  const key = headers.get("x-pusher-key");
+  if (!key) return "Missing X-Pusher-Key header";
+  if (key !== env.pusher.key) return "X-Pusher-Key does not match this app's key";
+  if (!headers.get("x-pusher-signature")) return "Missing X-Pusher-Signature header";
+  return null;
 }
 
 /**
- * The SDK's isValid() only says yes or no. When it says no, work out which check failed so the
- * operator sees a useful reason in the webhook log instead of a bare 401.
+ * HMAC-SHA256 over the exact bytes received. Not over decoded text: decoding replaces invalid UTF-8
+ * with U+FFFD, so different byte strings would share one signature.
  */
-function rejectionReason(headers: Record<string, string>, rawBody: string): { status: 400 | 401; error: string } {
-  const contentType = headers["content-type"];
-  if (contentType !== "application/json") {
-    return { status: 401, error: `Content-Type must be exactly "application/json" (got ${contentType ? JSON.stringify(contentType) : "none"})` };
-  }
-  if (!headers["x-pusher-key"]) return { status: 401, error: "Missing X-Pusher-Key header" };
-  if (headers["x-pusher-key"] !== env.pusher.key) return { status: 401, error: "X-Pusher-Key does not match this app's key" };
-  const signature = headers["x-pusher-signature"];
-  if (!signature) return { status: 401, error: "Missing X-Pusher-Signature header" };
-  if (!signatureMatches(rawBody, signature)) return { status: 401, error: "X-Pusher-Signature does not match the body" };
-  // Correctly signed but the SDK still refused it: the body is not JSON.
-  return { status: 400, error: "Body is not valid JSON" };
-}
-
-function signatureMatches(rawBody: string, signature: string): boolean {
-  const expected = Buffer.from(createHmac("sha256", env.pusher.secret).update(rawBody).digest("hex"));
+function signatureMatches(body: Buffer, signature: string): boolean {
+  const expected = Buffer.from(createHmac("sha256", env.pusher.secret).update(body).digest("hex"));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-function parseEvents(data: unknown): WebhookEvent[] | null {
-  if (typeof data !== "object" || data === null) return null;
-  const events = (data as { events?: unknown }).events;
-  if (!Array.isArray(events)) return null;
-  const parsed: WebhookEvent[] = [];
-  for (const event of events) {
-    if (typeof event !== "object" || event === null || typeof (event as { name?: unknown }).name !== "string") return null;
-    const channel = (event as { channel?: unknown }).channel;
-    parsed.push({ name: (event as { name: string }).name, channel: typeof channel === "string" ? channel : undefined });
+/** Why a correctly signed time_ms is refused, or null. */
+function staleness(timeMs: number, now: number): string | null {
+  if (timeMs < now - WEBHOOK_MAX_AGE_MS) {
+    return `time_ms is ${Math.round((now - timeMs) / 1000)} s old: deliveries older than ${WEBHOOK_MAX_AGE_MS / 60_000} minutes are refused (a replay or a delivery retried for too long)`;
   }
-  return parsed;
+  if (timeMs > now + WEBHOOK_MAX_CLOCK_SKEW_MS) {
+    return `time_ms is ${Math.round((timeMs - now) / 1000)} s in the future: more than ${WEBHOOK_MAX_CLOCK_SKEW_MS / 1000} s ahead of this server's clock`;
+  }
+  return null;
 }
+
+/**
+ * Checks a delivery in order: size (413), headers and signature over the raw bytes (401), then,
+ * only for a correctly signed body, UTF-8 and JSON and shape (400) and freshness (401).
+ */
+async function verifyDelivery(request: Request): Promise<{ events: WebhookEvent[] } | { response: Response }> {
+  const body = await readCappedBody(request, WEBHOOK_MAX_BODY_BYTES);
+  if (!body.ok) return { response: rejected(body.status, body.error, "rejected") };
+
+  const problem = headerProblem(request.headers);
+  if (problem) return { response: rejected(401, problem, "rejected") };
+  if (!signatureMatches(body.bytes, request.headers.get("x-pusher-signature")!)) {
+    return { response: rejected(401, "X-Pusher-Signature does not match the body", "rejected") };
+  }
+
+  let data: unknown;
+  try {
+    data = JSON.parse(strictUtf8.decode(body.bytes));
+  } catch {
+    return { response: rejected(400, "Body is not valid JSON (UTF-8)", "valid") };
+  }
+  const parsed = webhookBodySchema.safeParse(data);
+  if (!parsed.success) return { response: rejected(400, BODY_SHAPE, "valid") };
+  const stale = staleness(parsed.data.time_ms, Date.now());
+  if (stale) return { response: rejected(401, stale, "valid") };
+  return { events: parsed.data.events };
+}
+
+/** Throws on invalid UTF-8 instead of substituting U+FFFD. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 interface RosterChange {
   userId: string;
@@ -109,23 +161,9 @@ async function applyEvent(event: WebhookEvent, now: Date): Promise<RosterChange 
 }
 
 export async function handlePusherWebhook(request: Request): Promise<Response> {
-  // The signature covers the exact bytes sent, so read the raw text before anything parses it.
-  const rawBody = await request.text();
-  const headers = headerObject(request.headers);
-
-  // The SDK throws (rather than answering false) when the signature header is missing.
-  if (!headers["x-pusher-signature"] || !headers["x-pusher-key"]) {
-    const { status, error } = rejectionReason(headers, rawBody);
-    return rejected(status, error, "rejected", rawBody);
-  }
-  const webhook = pusherServer.webhook({ headers, rawBody });
-  if (!webhook.isValid()) {
-    const { status, error } = rejectionReason(headers, rawBody);
-    return rejected(status, error, status === 400 ? "valid" : "rejected", rawBody);
-  }
-
-  const events = parseEvents(webhook.getData());
-  if (!events) return rejected(400, 'Body must be {"time_ms": number, "events": [{"name": string, ...}]}', "valid", rawBody);
+  const verified = await verifyDelivery(request);
+  if ("response" in verified) return verified.response;
+  const { events } = verified;
   publishWebhookAccepted(events);
 
   const now = new Date();
@@ -155,11 +193,11 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
 /** Enough of a batch to see what it was about without flooding the admin channel. */
 const EVENTS_IN_DETAIL = 20;
 
-function rejected(status: 400 | 401, error: string, signature: "valid" | "rejected", rawBody: string): Response {
+function rejected(status: 400 | 401 | 413, error: string, signature: "valid" | "rejected"): Response {
   void publishActivity({
     kind: "webhook",
     summary: `Webhook rejected (${status}): ${error}`,
-    detail: { verdict: "rejected", signature, status, reason: error, bytes: rawBody.length },
+    detail: { verdict: "rejected", signature, status, reason: error },
   });
   return json({ ok: false, error }, status);
 }
