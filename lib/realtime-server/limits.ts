@@ -18,6 +18,7 @@ type LimitsConfig = Pick<
 >;
 
 const RATE_WINDOW_MS = 1_000;
+const MAX_LOGGED_ORIGIN_CHARS = 200;
 /** A socket over the frame limit in this many consecutive one-second windows is closed... */
 const FLOOD_WINDOWS = 3;
 /** ...and at once when a single window exceeds the limit this many times over. */
@@ -40,7 +41,8 @@ export class ConnectionLimits {
   admissionProblem(request: IncomingMessage, address: string): ProtocolError | undefined {
     const origin = request.headers.origin;
     if (!isOriginAllowed(this.config.allowedOrigins, origin)) {
-      this.warnings.warn("origin", "connection refused: origin not allowed", { address, origin: origin ?? null });
+      // The header is the client's to choose: logged JSON-encoded and shortened, like any input.
+      this.warnings.warn("origin", "connection refused: origin not allowed", { address, origin: origin?.slice(0, MAX_LOGGED_ORIGIN_CHARS) ?? null });
       return { code: CloseCodes.originNotAllowed.code, message: `${CloseCodes.originNotAllowed.message}: ${origin === undefined ? "no Origin header" : quoted(origin)}` };
     }
     const { maxConnections, maxConnectionsPerIp } = this.config;
