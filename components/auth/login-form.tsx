@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { banMessage, decodeBanError } from "@/lib/auth/ban";
+import { decodeThrottleError, throttleMessage } from "@/lib/auth/login-throttle-message";
 import { loginFieldErrors, loginSchema, type LoginInput } from "@/lib/validation/auth";
 
 export const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
@@ -15,6 +16,8 @@ export const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
 export function loginErrorMessage(error: string): string {
   const ban = decodeBanError(error);
   if (ban) return banMessage(ban);
+  const throttle = decodeThrottleError(error);
+  if (throttle) return throttleMessage(throttle);
   if (error === "CredentialsSignin") return INVALID_CREDENTIALS_MESSAGE;
   return "Signing in failed. Please try again in a moment.";
 }

@@ -29,6 +29,8 @@ const rawEnvSchema = z
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
     NEXTAUTH_URL: z.url().default("http://localhost:3000"),
     DEMO_PASSWORD: z.string().min(8).default("demo-password"),
+    /** Reverse proxies in front of the app that append to X-Forwarded-For (sign-in throttling; lib/auth/client-address.ts). */
+    TRUST_PROXY_HOPS: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0).max(10).default(0),
 
     PUSHER_APP_ID: z.string().min(1).optional(),
     PUSHER_KEY: z.string().min(1).optional(),
@@ -66,6 +68,8 @@ export interface AppEnv {
   nextAuthSecret: string;
   nextAuthUrl: string;
   demoPassword: string;
+  /** 0: the socket peer is the client; N: the N-th X-Forwarded-For entry from the right. */
+  trustProxyHops: number;
   pusher: PusherBackend;
   /** What the browser connects to (never includes the secret). */
   pusherPublic: { host?: string; port?: number };
@@ -110,6 +114,7 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     nextAuthSecret: e.NEXTAUTH_SECRET,
     nextAuthUrl: e.NEXTAUTH_URL,
     demoPassword: e.DEMO_PASSWORD,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     pusher,
     pusherPublic: { host: e.PUSHER_PUBLIC_HOST, port: e.PUSHER_PUBLIC_PORT },
   };

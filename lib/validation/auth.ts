@@ -16,7 +16,7 @@ export const loginSchema = z.object({
   password: z
     .string({ error: "Enter your password." })
     .min(1, "Enter your password.")
-    // bcrypt only reads 72 bytes; a cap also keeps hashing cost bounded.
+    // Keeps the cost of hashing one attempt bounded (lib/auth/password.ts MAX_PASSWORD_BYTES covers it).
     .max(200, "That password is too long."),
 });
 

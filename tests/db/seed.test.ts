@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BCRYPT_COST, hashPassword, verifyPassword } from "@/lib/auth/password";
+import { ARGON2_OPTIONS, MAX_PASSWORD_BYTES, hashPassword, verifyPassword } from "@/lib/auth/password";
 import { DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, demoPasswordFromEnv, seedDemoAccounts } from "@/lib/db/seed";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/database";
 
@@ -59,10 +59,13 @@ describe("seedDemoAccounts", () => {
 });
 
 describe("password hashing", () => {
-  it("produces salted bcrypt hashes at the documented cost", async () => {
+  it("produces salted argon2id hashes with the documented parameters", async () => {
     const a = await hashPassword("correct horse");
     const b = await hashPassword("correct horse");
-    expect(a).toMatch(new RegExp(`^\\$2[aby]\\$${String(BCRYPT_COST).padStart(2, "0")}\\$`));
+    const { memoryCost, timeCost, parallelism } = ARGON2_OPTIONS;
+    const [, algorithm, version, params] = a.split("$");
+    expect([algorithm, version]).toEqual(["argon2id", "v=19"]);
+    expect(params!.split(",").sort()).toEqual([`m=${memoryCost}`, `p=${parallelism}`, `t=${timeCost}`]);
     expect(a).not.toBe(b);
     expect(await verifyPassword("correct horse", a)).toBe(true);
     expect(await verifyPassword("correct horse!", a)).toBe(false);
@@ -73,9 +76,9 @@ describe("password hashing", () => {
     expect(await verifyPassword("x", "")).toBe(false);
   });
 
-  it("refuses passwords bcrypt would truncate, and empty ones", async () => {
-    await expect(hashPassword("é".repeat(37))).rejects.toThrow(/at most 72 bytes/);
+  it("refuses over-long passwords (bounded hashing cost), and empty ones", async () => {
+    await expect(hashPassword("é".repeat(MAX_PASSWORD_BYTES / 2 + 1))).rejects.toThrow(new RegExp(`at most ${MAX_PASSWORD_BYTES} bytes`));
     await expect(hashPassword("")).rejects.toThrow(/empty/);
-    await expect(hashPassword("a".repeat(72))).resolves.toMatch(/^\$2/);
+    await expect(hashPassword("a".repeat(MAX_PASSWORD_BYTES))).resolves.toMatch(/^\$argon2id\$/);
   });
 });

@@ -1,0 +1,86 @@
+import "server-only";
+
+import type { User as SessionUser } from "next-auth";
+
+import { encodeBanError, isBanned } from "@/lib/auth/ban";
+import { clientAddress } from "@/lib/auth/client-address";
+import { loginThrottleKeys, recordLoginFailure, recordLoginSuccess, reserveLoginAttempt } from "@/lib/auth/login-throttle";
+import { encodeThrottleError } from "@/lib/auth/login-throttle-message";
+import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
+import { db } from "@/lib/db/client";
+import type { DatabaseClient } from "@/lib/db/types";
+import { env } from "@/lib/env";
+import { loginSchema } from "@/lib/validation/auth";
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Verifying against a throwaway hash (same algorithm and parameters as real ones) when the email is
+ * unknown makes "no such user" take as long as "wrong password", so response times don't reveal
+ * which emails have accounts.
+ */
+async function verifyAgainstDummy(password: string): Promise<false> {
+  dummyHash ??= hashPassword("not-the-password-of-any-account");
+  await verifyPassword(password, await dummyHash);
+  return false;
+}
+
+/**
+ * Replaces a legacy (bcrypt) or outdated argon2 hash once the password is known to be right. Only
+ * if the stored hash is still the one just verified, so a password change in between wins.
+ */
+async function upgradeHash(database: DatabaseClient, userId: string, oldHash: string, password: string): Promise<void> {
+  if (!passwordNeedsRehash(oldHash)) return;
+  try {
+    const newHash = await hashPassword(password);
+    await database.user.updateMany({ where: { id: userId, passwordHash: oldHash }, data: { passwordHash: newHash } });
+  } catch (error) {
+    // The sign-in itself is valid; the next one tries again.
+    console.error(`[auth] could not upgrade the password hash of user ${userId}: ${(error as Error).message}`);
+  }
+}
+
+export interface AuthorizeDependencies {
+  db: DatabaseClient;
+  trustProxyHops: number;
+  now?: () => Date;
+}
+
+/**
+ * The Credentials provider's `authorize`. `headers` is next-auth's `req.headers`: in the App Router
+ * `Object.fromEntries(await headers())` of the sign-in POST. Returns the session user, or null
+ * (next-auth: "CredentialsSignin", the same for an unknown email and a wrong password); throws an
+ * encoded error for a throttled attempt (any email, known or not) and for a banned account.
+ */
+export async function authorizeCredentials(
+  credentials: Record<string, unknown> | undefined,
+  headers: Record<string, string | string[] | undefined> | undefined,
+  deps: AuthorizeDependencies = { db, trustProxyHops: env.trustProxyHops },
+): Promise<SessionUser | null> {
+  const parsed = loginSchema.safeParse(credentials ?? {});
+  if (!parsed.success) return null;
+  const { email, password } = parsed.data;
+  const database = deps.db;
+  const now = deps.now ?? (() => new Date());
+
+  // Counted before any hashing: a refused attempt costs two small queries and no CPU.
+  const reservation = await reserveLoginAttempt(database, loginThrottleKeys(email, clientAddress(headers ?? {}, deps.trustProxyHops)), now());
+  if (!reservation.ok) throw new Error(encodeThrottleError(reservation.retryAt));
+
+  const user = await database.user.findUnique({ where: { email } });
+  const passwordOk = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
+  if (!user || !passwordOk) {
+    const lockedUntil = await recordLoginFailure(database, reservation, now());
+    // The failure that reaches the limit already says so, instead of one more "Invalid email or password."
+    if (lockedUntil) throw new Error(encodeThrottleError(lockedUntil));
+    return null;
+  }
+
+  await recordLoginSuccess(database, reservation);
+  // Only after the password matched: telling a stranger that an account is banned would leak
+  // that it exists.
+  if (isBanned(user)) throw new Error(encodeBanError(user));
+
+  await upgradeHash(database, user.id, user.passwordHash, password);
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+}
