@@ -1,8 +1,8 @@
 import "server-only";
 
 import type { AccountRevokedPayload } from "@/lib/admin/users";
+import { guardAgainstLateSignIn } from "@/lib/admin/late-sign-in-guard";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
 import { forgetAdminFeedCache } from "@/lib/pusher/admin-feed";
 import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
@@ -43,41 +43,20 @@ export async function disconnectUser(
     }
   }
 
-  // Counted before the terminate: its channel_vacated webhooks may delete the rows before we do.
-  const connected = await db.realtimeConnection.count({ where: { userId } });
+  // Read before the terminate: its channel_vacated webhooks may delete the rows before we do.
+  const rows = await db.realtimeConnection.findMany({ where: { userId }, select: { socketId: true } });
   try {
     await pusherServer.terminateUserConnections(userId);
   } catch (error) {
     return { ok: false, error: describeError(error), noticeError };
   }
-  if (revocation) scheduleSecondTerminate(userId);
+  if (revocation) guardAgainstLateSignIn(userId, rows.map((row) => row.socketId));
 
   // Remove the rows now rather than waiting for channel_vacated webhooks, so the roster (and every
   // admin console) drops the user at once; late vacated webhooks then find nothing, harmlessly.
   await db.realtimeConnection.deleteMany({ where: { userId } });
   notifyRosterChanged(action, userId);
-  return { ok: true, closed: connected, noticeError };
-}
-
-/** Slack after the backend's authorized-connections timeout, for timers and clocks. */
-export const SECOND_TERMINATE_MARGIN_MS = 2_000;
-
-/**
- * terminate_connections only closes sockets signed in *now*. A socket that fetched a user-auth
- * token before the revocation, but sends `pusher:signin` only afterwards, would slip past it. The
- * backend's authorized-connections timeout bounds how long such a socket can stay open unsigned
- * (PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS), so a second terminate once that window has passed
- * closes whatever signed in late with an old token. docs/security.md explains the window.
- *
- * In-process timer: an instance that stops within the window skips it (the README says so).
- */
-function scheduleSecondTerminate(userId: string): void {
-  const timer = setTimeout(() => {
-    pusherServer.terminateUserConnections(userId).catch((error: unknown) => {
-      console.warn(`[revocation] second terminate for ${userId} failed:`, describeError(error));
-    });
-  }, env.authorizedConnectionsTimeoutMs + SECOND_TERMINATE_MARGIN_MS);
-  timer.unref?.();
+  return { ok: true, closed: rows.length, noticeError };
 }
 
 /** "2 connections closed", plus a note when the tabs could not be told why. For audit summaries. */

@@ -40,6 +40,12 @@ export interface RealtimeServerOptions {
    * get 4009. `npm run realtime` turns it on with DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS.
    */
   authorizedConnectionsTimeoutMs?: number;
+  /**
+   * Stricter than hosted Pusher: only pusher:signin counts as authorization, a private subscription
+   * does not. For apps whose every socket signs in (this app's launcher turns it on): a socket holding
+   * a user-auth answer from before a revocation can't then stay open unsigned forever. Default false.
+   */
+  authorizedConnectionsRequireSignIn?: boolean;
   /** Sockets open at once; the next one is closed with 4004 "over connection quota". Default unlimited. */
   maxConnections?: number;
   /** Sockets open at once from one remote address (the TCP peer; X-Forwarded-For is not read). Default unlimited. */
@@ -77,6 +83,7 @@ export interface ResolvedConfig {
   maxUserInfoBytes: number;
   maxClientEventsPerSecond: number;
   authorizedConnectionsTimeoutMs: number | undefined;
+  authorizedConnectionsRequireSignIn: boolean;
   /** Infinity when unlimited. */
   maxConnections: number;
   /** Infinity when unlimited. */
@@ -187,6 +194,7 @@ export function resolveConfig(options: RealtimeServerOptions): ResolvedConfig {
     maxUserInfoBytes: requireNumber("maxUserInfoBytes", options.maxUserInfoBytes, Defaults.maxUserInfoBytes, 0),
     maxClientEventsPerSecond: requireNumber("maxClientEventsPerSecond", options.maxClientEventsPerSecond, Defaults.maxClientEventsPerSecond, 1),
     authorizedConnectionsTimeoutMs,
+    authorizedConnectionsRequireSignIn: options.authorizedConnectionsRequireSignIn === true,
     maxConnections: requireLimit("maxConnections", options.maxConnections, Defaults.maxConnections),
     maxConnectionsPerIp: requireLimit("maxConnectionsPerIp", options.maxConnectionsPerIp, Defaults.maxConnectionsPerIp),
     maxChannelsPerConnection: requireLimit("maxChannelsPerConnection", options.maxChannelsPerConnection, Defaults.maxChannelsPerConnection),

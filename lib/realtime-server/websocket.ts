@@ -184,9 +184,10 @@ export class SocketGateway {
 
   private sweepConnections(now: number): void {
     const idleLimitMs = this.config.activityTimeoutSeconds * 1000;
-    const authorizationDeadlineMs = this.config.authorizedConnectionsTimeoutMs;
+    const { authorizedConnectionsTimeoutMs: authorizationDeadlineMs, authorizedConnectionsRequireSignIn: signInOnly } = this.config;
     for (const connection of this.registry.connections.values()) {
-      if (authorizationDeadlineMs !== undefined && !connection.authorized && now - connection.connectedAt >= authorizationDeadlineMs) {
+      const authorized = signInOnly ? connection.user !== undefined : connection.authorized;
+      if (authorizationDeadlineMs !== undefined && !authorized && now - connection.connectedAt >= authorizationDeadlineMs) {
         this.logger.info("connection not authorized in time", { socketId: connection.socketId });
         this.disconnect(connection, CloseCodes.notAuthorizedWithinTimeout);
         continue;

@@ -4,10 +4,10 @@ import { db } from "@/lib/db/client";
 import { CONNECTION_CHANNEL_PREFIX, socketIdFromConnectionChannel } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { CONNECTION_GRACE_MS, RECONCILE_INTERVAL_MS } from "@/lib/roster/constants";
+import { describeError, notifyRosterChanged } from "@/lib/roster/notify";
 
 /** How long a roster request waits for a reconciliation it triggered. */
 const RECONCILE_MAX_WAIT_MS = 2_000;
-import { describeError, notifyRosterChanged } from "@/lib/roster/notify";
 
 /*
  * Why reconciliation exists: the roster is built from webhooks, and webhooks get lost. A browser
@@ -27,7 +27,8 @@ export interface ReconcileResult {
   confirmed: number;
 }
 
-async function fetchOccupiedSocketIds(): Promise<Set<string>> {
+/** The socket ids whose private-connection channel is occupied right now, per the HTTP API. */
+export async function fetchOccupiedSocketIds(): Promise<Set<string>> {
   const response = await pusherServer.get({ path: "/channels", params: { filter_by_prefix: CONNECTION_CHANNEL_PREFIX } });
   if (!response.ok) throw new Error(`GET /channels answered HTTP ${response.status}`);
   const body = (await response.json()) as { channels?: Record<string, unknown> };
@@ -77,6 +78,56 @@ export async function reconcileRoster(now: Date = new Date()): Promise<Reconcile
   return { occupiedChannels: occupied.size, removed, confirmed };
 }
 
+/** How long deciding "delivered live" waits for the HTTP API before calling pending rows unproven. */
+const PROVE_MAX_WAIT_MS = 2_000;
+
+/**
+ * Which of `userIds` have a connection proven live: a confirmed row, or a pending row whose
+ * connection channel the HTTP API reports occupied right now (its channel_occupied webhook is late
+ * or was lost). Those pending rows are confirmed on the way, as reconciliation would. The HTTP API
+ * is asked once, and only when some user has nothing but pending rows; if it fails or is slow
+ * they count as not proven, so a ghost row is never mistaken for a live connection.
+ */
+export async function usersWithProvenConnections(userIds: readonly string[], now: Date = new Date()): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const confirmed = await db.realtimeConnection.findMany({
+    where: { userId: { in: [...userIds] }, confirmedAt: { not: null } },
+    distinct: ["userId"],
+    select: { userId: true },
+  });
+  const proven = new Set(confirmed.map((row) => row.userId));
+  const pending = await db.realtimeConnection.findMany({
+    where: { userId: { in: userIds.filter((id) => !proven.has(id)) }, confirmedAt: null },
+    select: { socketId: true, userId: true },
+  });
+  if (pending.length === 0) return proven;
+
+  const occupied = await withTimeout(fetchOccupiedSocketIds(), PROVE_MAX_WAIT_MS).catch((error: unknown) => {
+    console.warn("[roster] could not ask which connections are occupied:", describeError(error));
+    return null;
+  });
+  if (!occupied) return proven;
+  const live = pending.filter((row) => occupied.has(row.socketId));
+  if (live.length > 0) {
+    await db.realtimeConnection.updateMany({ where: { socketId: { in: live.map((row) => row.socketId) }, confirmedAt: null }, data: { confirmedAt: now } });
+    for (const row of live) proven.add(row.userId);
+  }
+  return proven;
+}
+
+/** Resolves like `promise`, or null once `ms` have passed (the promise keeps running). */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface ReconcileThrottle {
   lastStartedAt: number;
   running: Promise<ReconcileResult | null> | null;
@@ -105,18 +156,9 @@ export async function maybeReconcileRoster(now: Date = new Date(), { maxWaitMs =
         throttle.running = null;
       });
   }
-  // The SDK has no request timeout by default: a slow HTTP API must not hold the admin page or
-  // the roster API hostage. Past the wait, reconciliation finishes in the background and its
-  // roster-changed event refreshes the consoles.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), maxWaitMs);
-  });
-  try {
-    return await Promise.race([throttle.running, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  // A slow HTTP API must not hold the admin page or the roster API hostage. Past the wait,
+  // reconciliation finishes in the background and its roster-changed event refreshes the consoles.
+  return withTimeout(throttle.running, maxWaitMs);
 }
 
 /** Test hook: forget when reconciliation last ran. */

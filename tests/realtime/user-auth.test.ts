@@ -210,6 +210,21 @@ describe("authorized connections", () => {
     }
   });
 
+  it("with authorizedConnectionsRequireSignIn, only a sign-in counts: a private subscription alone is closed", async () => {
+    const { port, sdk } = await startServer({ authorizedConnectionsTimeoutMs: 300, authorizedConnectionsRequireSignIn: true });
+    const privateMember = await RawClient.established(port);
+    privateMember.client.send({ event: "pusher:subscribe", data: { channel: "private-x", auth: sdk.authorizeChannel(privateMember.socketId, "private-x").auth } });
+    await privateMember.client.next(isEvent("pusher_internal:subscription_succeeded"));
+    const signed = await RawClient.established(port);
+    signed.client.send({ event: "pusher:signin", data: sdk.authenticateUser(signed.socketId, { id: "ok" }) });
+    await signed.client.next(isEvent("pusher:signin_success"));
+
+    expect(await privateMember.client.closed).toEqual({ code: 4009, reason: "Connection not authorized within timeout." });
+    signed.client.send({ event: "pusher:ping", data: {} });
+    await signed.client.next(isEvent("pusher:pong"));
+    expect(signed.client.ws.readyState).toBe(signed.client.ws.OPEN);
+  });
+
   it("is off by default", async () => {
     const { port } = await startServer({ activityTimeoutSeconds: 1 });
     const { client } = await RawClient.established(port);

@@ -23,7 +23,7 @@ let alice: TestUser;
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false, authorizedConnectionsTimeoutMs: AUTH_TIMEOUT_MS });
   ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
-  ({ SECOND_TERMINATE_MARGIN_MS } = await import("@/lib/admin/account-revocation"));
+  ({ SECOND_TERMINATE_MARGIN_MS } = await import("@/lib/admin/late-sign-in-guard"));
   ({ pusherServer } = await import("@/lib/pusher/server"));
 });
 
@@ -74,6 +74,30 @@ describe.each(["sign-out-everywhere", "ban"] as const)("a user-auth answer saved
 
     await pusherServer.sendToUser(alice.id, "message", { body: "for Alice's new session only" });
     expect(client.received((frame) => frame.event === "message")).toEqual([]);
+  });
+
+  it("kept open by its connection channel and signed in much later: cut off within one window of the late sign-in", async () => {
+    const { client, socketId, token } = await socketWithSavedToken();
+    // Joined before the revocation, while the session was valid: a private subscription counts as
+    // "authorized" on hosted Pusher and soketi, so their timeout never closes this socket.
+    const { handleChannelAuth } = await import("@/lib/pusher/channel-auth");
+    const channel = `private-connection-${socketId}`;
+    const auth = await handleChannelAuth(formRequest("/pusher/auth", { socket_id: socketId, channel_name: channel }, { cookie: await sessionCookie(alice) }));
+    expect(auth.status).toBe(200);
+    client.send({ event: "pusher:subscribe", data: { channel, ...((await auth.json()) as object) } });
+    await client.next((frame) => frame.event === "pusher_internal:subscription_succeeded");
+
+    await revoke(kind);
+    // Past the first two windows: the socket is still there, unsigned.
+    await new Promise((resolve) => setTimeout(resolve, 2 * (AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS)));
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+
+    client.send({ event: "pusher:signin", data: token });
+    await client.next((frame) => frame.event === "pusher:signin_success");
+    const signedInAt = Date.now();
+    const closed = await Promise.race([client.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000))]);
+    expect(closed).toMatchObject({ code: 4009 });
+    expect(Date.now() - signedInAt).toBeLessThanOrEqual(AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000);
   });
 
   it("never signed in: the backend closes the socket at the authorized-connections timeout", async () => {
