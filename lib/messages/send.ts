@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/roster/notify";
+import { usersWithProvenConnections } from "@/lib/roster/reconcile";
 
 /** POST /batch_events takes at most 10 events (hosted limit; the embedded server enforces it too). */
 export const BATCH_MAX_EVENTS = 10;
@@ -27,7 +28,10 @@ export interface SendMessagesInput {
   body: string;
   /** Shared by every message of one broadcast. */
   broadcastId?: string;
-  /** Recipients with a live connection right now (roster liveness); only they are marked sentLive. */
+  /**
+   * Recipients the caller found live (roster liveness). Only those of them with a proven-live
+   * connection (usersWithProvenConnections) are marked sentLive.
+   */
   liveRecipientIds: ReadonlySet<string>;
 }
 
@@ -112,7 +116,8 @@ async function pushToUsers(events: readonly OutgoingEvent[]): Promise<{ failedUs
  * ones that went out to a live connection.
  *
  * sentLive is written only after the push succeeded: a message whose event the HTTP API refused
- * was not sent live, whatever the roster said.
+ * was not sent live, whatever the roster said; nor was one whose recipient had only unconfirmed
+ * (possibly ghost) connections.
  */
 export async function sendMessages({ sender, recipients, body, broadcastId, liveRecipientIds }: SendMessagesInput): Promise<SendMessagesResult> {
   if (recipients.length === 0) return { messages: [], failedRecipientIds: [], errors: [] };
@@ -127,8 +132,13 @@ export async function sendMessages({ sender, recipients, body, broadcastId, live
     rows.map((row) => ({ userId: row.recipientId, payload: { id: row.id, body, from: sender.name, sentAt: row.createdAt.toISOString() } })),
   );
 
+  // Sent live = the push succeeded and the recipient has a connection Pusher confirmed (or reports
+  // occupied now). The caller's roster-based set alone would count a pending row, which may be a
+  // socket id posted to /pusher/user-auth that never connected.
   const failed = new Set(failedUserIds);
-  const liveIds = rows.filter((row) => liveRecipientIds.has(row.recipientId) && !failed.has(row.recipientId)).map((row) => row.id);
+  const candidates = [...new Set(rows.map((row) => row.recipientId))].filter((id) => liveRecipientIds.has(id) && !failed.has(id));
+  const proven = await usersWithProvenConnections(candidates);
+  const liveIds = rows.filter((row) => proven.has(row.recipientId)).map((row) => row.id);
   if (liveIds.length > 0) await db.message.updateMany({ where: { id: { in: liveIds } }, data: { sentLive: true } });
   const live = new Set(liveIds);
 

@@ -4,12 +4,23 @@
  */
 
 /**
- * How long a connection counts as live after /pusher/user-auth signed it but before its
- * `channel_occupied` webhook confirmed it. The browser subscribes to its connection channel right
- * after `pusher:signin_success`, and the webhook follows within a second or two on hosted Pusher,
- * so 30 s absorbs slow networks without keeping a crashed tab on the roster for long.
+ * How long a connection counts as live on the roster after /pusher/user-auth first signed it but
+ * before its `channel_occupied` webhook confirmed it; signing the same socket again does not
+ * restart it. The browser subscribes to its connection channel right after
+ * `pusher:signin_success`, and the webhook follows within a second or two on hosted Pusher, so
+ * 30 s absorbs slow networks without keeping a crashed tab on the roster for long. (Whether a
+ * message was delivered live needs more than this: see countLiveConnections.)
  */
 export const CONNECTION_GRACE_MS = 30_000;
+
+/**
+ * Most unconfirmed (pending) rows one user may have. Anyone signed in can post socket ids that no
+ * socket ever uses; each would be a roster row. Past the cap the user's oldest pending rows are
+ * dropped rather than the sign-in refused: a real tab confirms within seconds, so ten pending at
+ * once means ghosts, and refusing would break the next real tab. Confirmed rows don't count, so a
+ * user with many real tabs is never affected.
+ */
+export const PENDING_CONNECTIONS_PER_USER = 10;
 
 /**
  * Reconciliation calls the HTTP API (rate-limited and billed on hosted Pusher), so each process runs

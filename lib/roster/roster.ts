@@ -1,7 +1,8 @@
 import "server-only";
 
 import { db } from "@/lib/db/client";
-import { liveConnectionWhere } from "@/lib/roster/liveness";
+import { confirmedConnectionWhere, liveConnectionWhere } from "@/lib/roster/liveness";
+import { usersWithProvenConnections } from "@/lib/roster/reconcile";
 import type { RosterEntry } from "@/lib/roster/types";
 
 const nameCollator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
@@ -54,7 +55,13 @@ export async function getRoster(now: Date = new Date()): Promise<RosterEntry[]> 
   return entries;
 }
 
-/** How many live connections a user has right now (decides whether a message was sent live). */
+/**
+ * How many of the user's connections are proven live right now (decides whether a message was
+ * sent live). Stricter than the roster: a pending row counts only once Pusher reports its
+ * connection channel occupied (see usersWithProvenConnections), so a socket id that was posted to
+ * /pusher/user-auth but never connected can't make a message "delivered live".
+ */
 export async function countLiveConnections(userId: string, now: Date = new Date()): Promise<number> {
-  return db.realtimeConnection.count({ where: { userId, ...liveConnectionWhere(now) } });
+  await usersWithProvenConnections([userId], now);
+  return db.realtimeConnection.count({ where: { userId, ...confirmedConnectionWhere } });
 }

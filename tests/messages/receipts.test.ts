@@ -70,6 +70,8 @@ describe("delivery receipts", () => {
   it("the recipient's realtime client acknowledges delivery on arrival; admins see sent then delivered", async () => {
     const console_ = await adminListener();
     const tab = await appClient(aliceCookie);
+    // "Delivered live" needs a connection Pusher confirmed: wait for the tab's channel_occupied.
+    await waitFor(() => harness.db.realtimeConnection.findFirst({ where: { userId: alice.id, confirmedAt: { not: null } } }), { message: "tab confirmed" });
 
     const { messageId, deliveredLive } = await send(alice.id, "Hello Alice");
     expect(deliveredLive).toBe(true);

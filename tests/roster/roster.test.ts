@@ -141,11 +141,14 @@ describe("recordSignIn + getRoster", () => {
     expect(elapsed).toBeLessThan(2_000);
   });
 
-  it("countLiveConnections follows the same liveness rule", async () => {
+  it("countLiveConnections is stricter than the roster: a pending row counts only once proven", async () => {
     const alice = await createUser(harness, { name: "Alice" });
+    // Signed, but no socket behind it (not occupied according to the HTTP API).
     await recordSignIn({ userId: alice.id, socketId: "7.7" });
+    expect((await roster.getRoster()).map((entry) => entry.userId)).toEqual([alice.id]);
+    expect(await roster.countLiveConnections(alice.id)).toBe(0);
+    await harness.db.realtimeConnection.update({ where: { socketId: "7.7" }, data: { confirmedAt: new Date() } });
     expect(await roster.countLiveConnections(alice.id)).toBe(1);
-    expect(await roster.countLiveConnections(alice.id, new Date(Date.now() + GRACE + 1_000))).toBe(0);
   });
 });
 
