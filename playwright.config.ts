@@ -10,6 +10,8 @@ import { defineConfig } from "@playwright/test";
 const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const pusherPort = Number(process.env.E2E_PUSHER_PORT ?? 6101);
 const baseURL = `http://localhost:${appPort}`;
+// `npm start` refuses the public default in production; tests/e2e/support.ts signs in with this.
+const demoPassword = (process.env.DEMO_PASSWORD ??= "e2e-demo-password-0001");
 
 // Every run starts from a fresh SQLite database: a second run must not find the first one's
 // messages. Test workers load this file too, and must not touch the running server's database.
@@ -49,9 +51,15 @@ export default defineConfig({
       NEXTAUTH_SECRET: "e2e-only-secret-e2e-only-secret-e2e-0001",
       // scripts/test.ts sets E2E_DATABASE_URL for its PostgreSQL pass.
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./tmp/e2e/app.db",
+      // The embedded server in production: opted in, with credentials of its own (parseEnv refuses
+      // the public demo ones).
+      PUSHER_ALLOW_EMBEDDED: "true",
+      PUSHER_APP_ID: "e2e-app",
+      PUSHER_KEY: "e2e-key",
+      PUSHER_SECRET: "e2e-secret-e2e-secret-0001",
       PUSHER_PORT: String(pusherPort),
       SEED_DEMO_ACCOUNTS: "true",
-      DEMO_PASSWORD: "demo-password",
+      DEMO_PASSWORD: demoPassword,
     },
   },
 });

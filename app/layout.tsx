@@ -21,6 +21,11 @@ export const metadata: Metadata = {
   icons: { icon: "/favicon.svg" },
 };
 
+// Every page is rendered per request: the CSP nonce proxy.ts sets is per request (Next adds it to
+// its scripts while rendering), and so is the session. Nothing is prerendered by `next build`,
+// which therefore needs none of the runtime environment.
+export const dynamic = "force-dynamic";
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Root layout, not the (app) group's: the one socket per tab must survive navigating between the
   // user's pages and the admin console, which live in different route groups.

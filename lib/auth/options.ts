@@ -4,13 +4,25 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 
 import { authorizeCredentials } from "@/lib/auth/authorize-credentials";
+import { authCookies, usesSecureCookies } from "@/lib/auth/cookies";
 import { env } from "@/lib/env";
 
 /** Sessions are JWTs (Credentials requires it); revocation happens through User.sessionVersion. */
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
 
 export const authOptions: NextAuthOptions = {
-  secret: env.nextAuthSecret,
+  // Getters: the environment is read per request, never at import (`next build` imports this
+  // module without NEXTAUTH_SECRET; see lib/env.ts).
+  get secret() {
+    return env.nextAuthSecret;
+  },
+  // Explicit rather than next-auth's guess from NEXTAUTH_URL; `__Host-` cookies under https.
+  get useSecureCookies() {
+    return usesSecureCookies(env.nextAuthUrl);
+  },
+  get cookies() {
+    return authCookies(env.nextAuthUrl);
+  },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/login" },
   providers: [

@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 
 import { isBanned, type BanDetails } from "@/lib/auth/ban";
+import { sessionCookieName } from "@/lib/auth/cookies";
 import { authOptions } from "@/lib/auth/options";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -133,7 +134,8 @@ export async function authenticateRequest(request: Request): Promise<SessionChec
   const token = await getToken({
     req: { cookies: parseCookieHeader(request.headers.get("cookie")), headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
     secret: env.nextAuthSecret,
-    secureCookie: env.nextAuthUrl.startsWith("https://"),
+    // The name authOptions.cookies gives it (`__Host-` under https), not getToken's default.
+    cookieName: sessionCookieName(env.nextAuthUrl),
   });
   return checkSessionClaims(token);
 }

@@ -1,19 +1,20 @@
 /**
- * Brings up everything the app needs around Next.js, in order: environment, database (migrated,
- * demo accounts seeded), the embedded realtime server (unless a real Pusher backend is configured),
- * then Next itself. Shared by `npm run dev` and `npm start`.
+ * Brings up everything the app needs around Next.js, in order: environment (validated first, so an
+ * unsafe production configuration stops here), database (migrated, demo accounts seeded), the
+ * embedded realtime server (unless a real Pusher backend is configured), then Next itself. Shared
+ * by `npm run dev` and `npm start`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-import { parseEnv, type AppEnv } from "../../lib/config/env-schema";
+import { parseEnv, type AppEnv, type PusherBackend } from "../../lib/config/env-schema";
 import { createDatabaseClient } from "../../lib/db/create-client";
 import { redactUrl } from "../../lib/db/config";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { seedDemoAccounts } from "../../lib/db/seed";
-import { createServer, type RealtimeServer } from "../../lib/realtime-server";
+import { createServer, type RealtimeServer, type RealtimeServerOptions } from "../../lib/realtime-server";
 
 const DEV_SECRET_FILE = join("data", "dev-nextauth-secret");
 
@@ -46,12 +47,38 @@ export interface LaunchOptions {
   mode: "development" | "production";
 }
 
+/**
+ * The embedded server as the launcher runs it: webhooks to the app, and the authorized-connections
+ * timeout on, so a socket that doesn't sign in within env.authorizedConnectionsTimeoutMs is closed
+ * (4009). Only a sign-in counts, not a private subscription: every socket of this app signs in, and
+ * one holding a user-auth answer from before a revocation must not stay open unsigned.
+ */
+export function embeddedServerOptions(
+  env: AppEnv & { pusher: Extract<PusherBackend, { kind: "embedded" }> },
+  appPort: number,
+): RealtimeServerOptions {
+  const { appId, key, secret, host, port } = env.pusher;
+  return {
+    appId,
+    key,
+    secret,
+    host,
+    port,
+    webhooks: [{ url: `http://127.0.0.1:${appPort}/api/pusher/webhook` }],
+    authorizedConnectionsTimeoutMs: env.authorizedConnectionsTimeoutMs,
+    authorizedConnectionsRequireSignIn: true,
+  };
+}
+
 export async function launch({ mode }: LaunchOptions): Promise<void> {
   loadDotEnv();
   (process.env as Record<string, string | undefined>).NODE_ENV ??= mode;
-  if (mode === "development") ensureDevelopmentSecret();
-  // next-auth reads NEXTAUTH_URL itself (and warns without it); default it to where Next listens.
-  process.env.NEXTAUTH_URL ||= `http://localhost:${process.env.PORT || 3000}`;
+  if (mode === "development") {
+    ensureDevelopmentSecret();
+    // next-auth reads NEXTAUTH_URL itself (and warns without it); default it to where Next listens.
+    // Production must say where it is served (parseEnv refuses an unset URL there).
+    process.env.NEXTAUTH_URL ||= `http://localhost:${process.env.PORT || 3000}`;
+  }
   // These machines (and many CI runners) are offline: don't let Next phone home.
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
@@ -74,8 +101,7 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
   const { applied } = await migrateDatabase(env.databaseUrl);
   log(`database ${redactUrl(env.databaseUrl)}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
 
-  const seedDemo = process.env.SEED_DEMO_ACCOUNTS ? process.env.SEED_DEMO_ACCOUNTS === "true" : mode === "development";
-  if (seedDemo) {
+  if (env.seedDemoAccounts) {
     const db = createDatabaseClient(env.databaseUrl);
     try {
       const seeded = await seedDemoAccounts(db, { password: env.demoPassword });
@@ -87,15 +113,10 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
 
   let realtime: RealtimeServer | undefined;
   if (env.pusher.kind === "embedded") {
-    realtime = await createServer({
-      appId: env.pusher.appId,
-      key: env.pusher.key,
-      secret: env.pusher.secret,
-      host: env.pusher.host,
-      port: env.pusher.port,
-      webhooks: [{ url: `http://127.0.0.1:${appPort}/api/pusher/webhook` }],
-    });
-    log(`embedded realtime server on ws://${realtime.host}:${realtime.port} (app key "${env.pusher.key}")`);
+    realtime = await createServer(embeddedServerOptions({ ...env, pusher: env.pusher }, appPort));
+    log(
+      `embedded realtime server on ws://${realtime.host}:${realtime.port} (app key "${env.pusher.key}"; sockets that don't sign in within ${env.authorizedConnectionsTimeoutMs} ms are closed)`,
+    );
   } else {
     log(`using ${env.pusher.kind} Pusher backend (${env.pusher.kind === "hosted" ? `cluster ${env.pusher.cluster}` : env.pusher.host}); no embedded server`);
   }
