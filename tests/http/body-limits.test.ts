@@ -34,6 +34,8 @@ beforeAll(async () => {
   const { handleBroadcast } = await import("@/lib/admin/broadcast");
   const { handleSendMessage } = await import("@/lib/admin/send-message");
   const { handleBanUser } = await import("@/lib/admin/ban");
+  const nextAuthRoute = await import("@/lib/auth/nextauth-route");
+  const { NextRequest } = await import("next/server");
   const alice = cast.alice.id;
   endpoints = [
     { name: "POST /pusher/user-auth", path: "/pusher/user-auth", limitBytes: 4096, limitText: /4 KiB/, send: handleUserAuth, headers: () => ({ cookie: cast.aliceCookie, "content-type": FORM }) },
@@ -63,6 +65,16 @@ beforeAll(async () => {
       send: (request) => handleBanUser(request, alice),
       headers: () => ({ cookie: cast.adminCookie, "content-type": JSON_TYPE }),
     },
+    {
+      // next-auth's own handler would buffer it with request.text(); only the refusal can run
+      // outside Next (next-auth reads cookies() from Next's request scope).
+      name: "POST /api/auth/callback/credentials",
+      path: "/api/auth/callback/credentials",
+      limitBytes: 16 * 1024,
+      limitText: /16 KiB/,
+      send: (request) => nextAuthRoute.POST(new NextRequest(request), { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) }),
+      headers: () => ({ "content-type": FORM }),
+    },
   ];
 });
 
@@ -71,7 +83,7 @@ afterAll(async () => {
 });
 
 // Vitest builds the test list before beforeAll runs, so the table is walked by index.
-const ENDPOINT_COUNT = 6;
+const ENDPOINT_COUNT = 7;
 
 describe.each(Array.from({ length: ENDPOINT_COUNT }, (_, index) => index))("endpoint #%i", (index) => {
   it("answers a never-ending body with 413 at its limit, and cancels the stream", { timeout: 4_000 }, async () => {
