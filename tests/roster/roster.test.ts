@@ -58,9 +58,12 @@ describe("recordSignIn + getRoster", () => {
     const { pusherServer } = await import("@/lib/pusher/server");
     vi.spyOn(pusherServer, "trigger").mockRejectedValue(new Error("realtime down"));
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    // An admin to notify: with none, nothing is published at all.
+    await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
     const alice = await createUser(harness, { name: "Alice" });
     await expect(recordSignIn({ userId: alice.id, socketId: "8.8" })).resolves.toBeUndefined();
     expect(await harness.db.realtimeConnection.count()).toBe(1);
+    await (await import("@/lib/roster/notify")).flushRosterNotifications();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("could not notify admins"), expect.stringContaining("realtime down"));
   });
 
