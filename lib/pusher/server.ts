@@ -3,22 +3,11 @@ import "server-only";
 import Pusher from "pusher";
 
 import { lazyObject } from "@/lib/config/lazy-object";
-import type { PusherBackend } from "@/lib/config/env-schema";
 import { env } from "@/lib/env";
+import { pusherServerOptions } from "@/lib/pusher/server-options";
 
-/**
- * Every HTTP API call (trigger, sendToUser, terminateUserConnections, GET /channels) gives up after
- * this long, so a slow or unreachable backend fails a sign-in or a kick quickly instead of holding
- * the request (and its database work) open until the socket times out.
- */
-export const PUSHER_REQUEST_TIMEOUT_MS = 5_000;
-
-/** Server SDK options for whichever backend the environment selects. */
-export function pusherServerOptions(backend: PusherBackend): Pusher.Options {
-  const base = { appId: backend.appId, key: backend.key, secret: backend.secret, useTLS: backend.useTLS, timeout: PUSHER_REQUEST_TIMEOUT_MS };
-  if (backend.kind === "hosted") return { ...base, cluster: backend.cluster };
-  return { ...base, host: backend.host, port: String(backend.port) };
-}
+// Kept importable from here; defined without `server-only` so the backend doctor can share them.
+export { PUSHER_REQUEST_TIMEOUT_MS, pusherServerOptions } from "@/lib/pusher/server-options";
 
 const globalForPusher = globalThis as unknown as { pusherServer?: Pusher };
 

@@ -5,6 +5,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
 import { db } from "@/lib/db/client";
+import { acknowledgeDoctorProbes } from "@/lib/doctor/probe-ack";
 import { env } from "@/lib/env";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 import { publishActivity } from "@/lib/inspector/publish";
@@ -165,6 +166,8 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
   if ("response" in verified) return verified.response;
   const { events } = verified;
   publishWebhookAccepted(events);
+  // `npm run doctor` / Backend health: answer its probe channel's channel_occupied (lib/doctor/probe-channel.ts).
+  await acknowledgeDoctorProbes(events);
 
   const now = new Date();
   const changes: RosterChange[] = [];

@@ -5,9 +5,8 @@
  * by `npm run dev` and `npm start`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
 import { parseEnv, type AppEnv, type PusherBackend } from "../../lib/config/env-schema";
 import { createDatabaseClient } from "../../lib/db/create-client";
@@ -15,36 +14,14 @@ import { redactUrl } from "../../lib/db/config";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { seedDemoAccounts } from "../../lib/db/seed";
 import { createServer, type RealtimeServer, type RealtimeServerOptions } from "../../lib/realtime-server";
-
-const DEV_SECRET_FILE = join("data", "dev-nextauth-secret");
+import { prepareAppEnvironment, type LaunchMode } from "./app-environment";
 
 function log(message: string) {
   console.log(`[launch] ${message}`);
 }
 
-/** Loads `.env` when present; real environment variables win, as with Next's own loader. */
-function loadDotEnv() {
-  for (const file of [".env.local", ".env"]) {
-    if (existsSync(file)) process.loadEnvFile(file);
-  }
-}
-
-/**
- * Development needs a NEXTAUTH_SECRET but a fresh clone has none. Generate one per checkout and keep
- * it in data/ (git-ignored) so sessions survive restarts. Production must set its own.
- */
-function ensureDevelopmentSecret() {
-  if (process.env.NEXTAUTH_SECRET) return;
-  if (!existsSync(DEV_SECRET_FILE)) {
-    mkdirSync(dirname(DEV_SECRET_FILE), { recursive: true });
-    writeFileSync(DEV_SECRET_FILE, randomBytes(32).toString("base64url"), { mode: 0o600 });
-    log(`generated a development NEXTAUTH_SECRET in ${DEV_SECRET_FILE}`);
-  }
-  process.env.NEXTAUTH_SECRET = readFileSync(DEV_SECRET_FILE, "utf8").trim();
-}
-
 export interface LaunchOptions {
-  mode: "development" | "production";
+  mode: LaunchMode;
 }
 
 /**
@@ -71,14 +48,7 @@ export function embeddedServerOptions(
 }
 
 export async function launch({ mode }: LaunchOptions): Promise<void> {
-  loadDotEnv();
-  (process.env as Record<string, string | undefined>).NODE_ENV ??= mode;
-  if (mode === "development") {
-    ensureDevelopmentSecret();
-    // next-auth reads NEXTAUTH_URL itself (and warns without it); default it to where Next listens.
-    // Production must say where it is served (parseEnv refuses an unset URL there).
-    process.env.NEXTAUTH_URL ||= `http://localhost:${process.env.PORT || 3000}`;
-  }
+  prepareAppEnvironment(mode, log);
   // These machines (and many CI runners) are offline: don't let Next phone home.
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 

@@ -35,6 +35,8 @@ export interface Harness {
   webhookLog: { body: string; status: number }[];
   /** Flip to make the receiver refuse deliveries (simulates the app being down). */
   receiver: { down: boolean };
+  /** Where the realtime server delivers webhooks (the receiver serves every path), or null without webhooks. */
+  webhookUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Serves the real webhook handler over HTTP, so the realtime server's deliveries reach it. */
-async function startWebhookReceiver(getModule: () => WebhookModule | null) {
+export async function startWebhookReceiver(getModule: () => WebhookModule | null) {
   const webhookLog: Harness["webhookLog"] = [];
   const receiver = { down: false };
   const http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
@@ -163,6 +165,7 @@ export async function startHarness({ webhooks = true, authorizedConnectionsTimeo
     apiCalls: recorder?.calls ?? [],
     webhookLog: receiver?.webhookLog ?? [],
     receiver: receiver?.receiver ?? { down: false },
+    webhookUrl: receiver?.url ?? null,
     async close() {
       await recorder?.close();
       await realtime.close();

@@ -1,0 +1,37 @@
+/**
+ * Runs every check against the configured backend and collects one result per check, in a fixed
+ * order. Independent groups run at the same time (the webhook probe and the authorized-connections
+ * wait take seconds); every socket the doctor opens is closed before it returns.
+ */
+import { checkAuthorizedConnections } from "./checks/authorized-connections";
+import { checkClientEvents } from "./checks/client-events";
+import { checkEnvironment } from "./checks/environment";
+import { checkClockSkew, checkCredentials } from "./checks/http-api";
+import { checkUserAuthentication, skippedUserAuthChecks } from "./checks/user-authentication";
+import { checkWebhooks } from "./checks/webhooks";
+import { checkWebSocket } from "./checks/websocket";
+import { createContext } from "./context";
+import { describeTarget } from "./target";
+import type { DoctorOptions, DoctorReport } from "./types";
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const ctx = createContext(options);
+  const userAuth = (async () => {
+    const { check, socket } = await checkWebSocket(ctx);
+    if (!socket) return [check, ...skippedUserAuthChecks("not checked: needs the websocket (above)")];
+    try {
+      return [check, ...(await checkUserAuthentication(ctx, socket))];
+    } finally {
+      socket.close();
+    }
+  })();
+  const [credentials, clock, realtime, webhooks, authorized] = await Promise.all([
+    checkCredentials(ctx),
+    checkClockSkew(ctx),
+    userAuth,
+    checkWebhooks(ctx),
+    checkAuthorizedConnections(ctx),
+  ]);
+  const checks = [checkEnvironment(options.env), credentials, clock, ...realtime, checkClientEvents(), ...webhooks, authorized];
+  return { target: describeTarget(ctx.target), checks, passed: checks.every((check) => check.status !== "fail") };
+}
