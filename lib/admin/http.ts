@@ -4,6 +4,7 @@ import type { z } from "zod";
 
 import { firstIssueMessage } from "@/lib/admin/schemas";
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
+import { countRefusal } from "@/lib/inspector/refusals";
 import { authenticateRequest, describeRejection, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { readCappedBody } from "@/lib/http/read-capped-body";
@@ -27,11 +28,17 @@ export type AdminUser = SessionUser;
  */
 export async function authorizeAdmin(request: Request): Promise<{ admin: AdminUser } | { response: Response }> {
   const crossSite = crossSiteRefusal(request);
-  if (crossSite) return { response: jsonError(403, crossSite) };
+  if (crossSite) return refuse(403, crossSite, "cross-site");
   const check = await authenticateRequest(request);
-  if (!check.ok) return { response: jsonError(401, `${describeRejection(check)} Sign in as an administrator.`) };
-  if (check.user.role !== "ADMIN") return { response: jsonError(403, "Forbidden: this action needs the ADMIN role.") };
+  if (!check.ok) return refuse(401, `${describeRejection(check)} Sign in as an administrator.`, check.reason);
+  if (check.user.role !== "ADMIN") return refuse(403, "Forbidden: this action needs the ADMIN role.", "not-admin");
   return { admin: check.user };
+}
+
+/** Counted for the inspector's aggregated line, never published one by one. */
+function refuse(status: 401 | 403, error: string, reason: string): { response: Response } {
+  countRefusal("admin API", status, reason);
+  return { response: jsonError(status, error) };
 }
 
 /** Bodies larger than this can't hold a valid message; refuse them (413) at that many bytes read. */

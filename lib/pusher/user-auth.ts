@@ -4,6 +4,7 @@ import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { listContacts } from "@/lib/contacts/contacts";
 import { publishActivity } from "@/lib/inspector/publish";
+import { countRefusal } from "@/lib/inspector/refusals";
 import { pusherServer } from "@/lib/pusher/server";
 import { recordSignIn, SocketOwnedByAnotherUserError } from "@/lib/roster/record-sign-in";
 import { firstIssue, readFormFields, userAuthBodySchema } from "@/lib/validation/pusher";
@@ -24,18 +25,18 @@ export function jsonResponse(status: number, body: unknown): Response {
  */
 export async function handleUserAuth(request: Request): Promise<Response> {
   const crossSite = crossSiteRefusal(request);
-  if (crossSite) return refuse(403, crossSite, null, "cross-site");
+  if (crossSite) return refuse(403, crossSite, "cross-site");
 
   const session = await authenticateRequest(request);
   if (!session.ok) {
     const status = session.reason === "banned" ? 403 : 401;
-    return refuse(status, describeRejection(session), null, session.reason);
+    return refuse(status, describeRejection(session), session.reason);
   }
 
   const form = await readFormFields(request);
-  if (!form.ok) return refuse(form.status, form.error, session.user.id, form.status === 413 ? "body-too-large" : "bad-request");
+  if (!form.ok) return refuse(form.status, form.error, form.status === 413 ? "body-too-large" : "bad-request");
   const body = userAuthBodySchema.safeParse(form.fields);
-  if (!body.success) return refuse(400, firstIssue(body.error), session.user.id, "bad-request");
+  if (!body.success) return refuse(400, firstIssue(body.error), "bad-request");
 
   const { user } = session;
   const socketId = body.data.socket_id;
@@ -47,7 +48,7 @@ export async function handleUserAuth(request: Request): Promise<Response> {
   try {
     [contacts] = await Promise.all([listContacts(user.id), recordSignIn({ userId: user.id, socketId, userAgent: request.headers.get("user-agent") })]);
   } catch (error) {
-    if (error instanceof SocketOwnedByAnotherUserError) return refuse(409, "This socket_id is already signed in as another user.", user.id, "socket-taken");
+    if (error instanceof SocketOwnedByAnotherUserError) return refuse(409, "This socket_id is already signed in as another user.", "socket-taken");
     throw error;
   }
   const watchlist = contacts.map((contact) => contact.id);
@@ -62,7 +63,8 @@ export async function handleUserAuth(request: Request): Promise<Response> {
   return jsonResponse(200, auth);
 }
 
-function refuse(status: 400 | 401 | 403 | 409 | 413, error: string, userId: string | null, reason: string): Response {
-  void publishActivity({ kind: "sign-in-refused", userId, summary: `Sign-in refused (${status}): ${error}`, detail: { status, reason } });
+/** Refusals are counted, never published one by one: anyone can make them for free. */
+function refuse(status: 400 | 401 | 403 | 409 | 413, error: string, reason: string): Response {
+  countRefusal("/pusher/user-auth", status, reason);
   return jsonResponse(status, { error });
 }

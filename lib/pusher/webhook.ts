@@ -9,6 +9,7 @@ import { acknowledgeDoctorProbes } from "@/lib/doctor/probe-ack";
 import { env } from "@/lib/env";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 import { publishActivity } from "@/lib/inspector/publish";
+import { countRefusal } from "@/lib/inspector/refusals";
 import { socketIdFromConnectionChannel } from "@/lib/pusher/channels";
 import { notifyRosterChanged } from "@/lib/roster/notify";
 
@@ -196,12 +197,12 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
 /** Enough of a batch to see what it was about without flooding the admin channel. */
 const EVENTS_IN_DETAIL = 20;
 
+/**
+ * Counted, never published one by one: unsigned or badly signed deliveries cost an attacker nothing,
+ * so they must cost the app no Pusher publish either (lib/inspector/refusals.ts reports them).
+ */
 function rejected(status: 400 | 401 | 413, error: string, signature: "valid" | "rejected"): Response {
-  void publishActivity({
-    kind: "webhook",
-    summary: `Webhook rejected (${status}): ${error}`,
-    detail: { verdict: "rejected", signature, status, reason: error },
-  });
+  countRefusal("/api/pusher/webhook", status, signature === "valid" ? `signature valid; ${error}` : error);
   return json({ ok: false, error }, status);
 }
 
