@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 function runDoctorCli(overrides: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: Record<string, string> = {
+  const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "",
     NODE_ENV: "test",
     NEXTAUTH_SECRET,

@@ -43,7 +43,8 @@ export async function checkCredentials(ctx: CheckContext): Promise<CheckResult> 
   return classify(refusal, ctx);
 }
 
-function refusalOf(status: number, text: string): { status: number; message: string } | null {
+/** What the HTTP API refused, from the status or from a soketi-style `{"error","code"}` body; null when accepted. */
+export function refusalOf(status: number, text: string): { status: number; message: string } | null {
   let body: unknown;
   try {
     body = JSON.parse(text);

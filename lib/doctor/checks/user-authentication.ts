@@ -8,9 +8,10 @@
 import { randomBytes } from "node:crypto";
 
 import { userAuthenticationFix, watchlistFix } from "../advice";
-import { quote, result, seconds, type CheckContext } from "../context";
+import { networkCause, quote, result, seconds, type CheckContext } from "../context";
 import type { ProbeSocket, PusherFrame } from "../probe-socket";
 import type { CheckResult } from "../types";
+import { refusalOf } from "./http-api";
 
 export const USER_AUTH_CHECKS = ["user authentication", "send to user", "watchlist events", "terminate connections"] as const;
 
@@ -22,7 +23,11 @@ export function skippedUserAuthChecks(reason: string): CheckResult[] {
   return USER_AUTH_CHECKS.map((name) => result(name, "skip", reason));
 }
 
-export async function checkUserAuthentication(ctx: CheckContext, socket: ProbeSocket): Promise<CheckResult[]> {
+/**
+ * `apiRefused`: the credentials check failed, so the HTTP API half (sendToUser, terminate) is
+ * skipped with that reason; the sign-in itself is still tried, it needs only the WebSocket.
+ */
+export async function checkUserAuthentication(ctx: CheckContext, socket: ProbeSocket, { apiRefused }: { apiRefused?: string } = {}): Promise<CheckResult[]> {
   const { timeouts, sdk } = ctx;
   const kind = ctx.target.backend.kind;
   const userId = `doctor-${randomBytes(6).toString("hex")}`;
@@ -40,7 +45,7 @@ export async function checkUserAuthentication(ctx: CheckContext, socket: ProbeSo
   const checks: CheckResult[] = [result("user authentication", "ok", `signed in as ${userId} in ${seconds(signedInAt - startedAt)}`)];
 
   const [delivery, watchlist] = await Promise.all([
-    checkSendToUser(ctx, socket, userId),
+    apiRefused ? result("send to user", "skip", apiRefused) : checkSendToUser(ctx, socket, userId),
     socket.waitFor((frame) => frame.event === "pusher_internal:watchlist_events", timeouts.watchlistMs - (Date.now() - signedInAt)),
   ]);
   checks.push(delivery);
@@ -49,7 +54,7 @@ export async function checkUserAuthentication(ctx: CheckContext, socket: ProbeSo
       ? result("watchlist events", "ok", `initial watchlist state received ${describeWatchlist(watchlist)}`)
       : result("watchlist events", "warn", `no pusher_internal:watchlist_events within ${seconds(timeouts.watchlistMs)} of sign-in: contacts' online dots are unavailable (the page says so)`, watchlistFix(kind)),
   );
-  checks.push(await checkTerminate(ctx, socket, userId));
+  checks.push(apiRefused ? result("terminate connections", "skip", apiRefused) : await checkTerminate(ctx, socket, userId));
   return checks;
 }
 
@@ -86,11 +91,8 @@ async function checkSendToUser(ctx: CheckContext, socket: ProbeSocket, userId: s
   }
   const nonce = randomBytes(8).toString("hex");
   const sentAt = Date.now();
-  try {
-    await ctx.sdk.sendToUser(userId, PROBE_EVENT, { nonce });
-  } catch (error) {
-    return result(name, "fail", `sendToUser was refused: ${(error as { body?: string }).body ?? (error as Error).message}`, ["see the credentials check"]);
-  }
+  const refused = await apiCallRefusal(() => ctx.sdk.sendToUser(userId, PROBE_EVENT, { nonce }));
+  if (refused) return result(name, "fail", `sendToUser was refused: ${refused}`, ["see the credentials check"]);
   const received = await socket.waitFor((frame) => frame.event === PROBE_EVENT && (frame.data as { nonce?: string } | null)?.nonce === nonce, ctx.timeouts.deliveryMs);
   if (!received) {
     return result(name, "fail", `an event sent with sendToUser did not reach the signed-in socket within ${seconds(ctx.timeouts.deliveryMs)}`, [
@@ -102,11 +104,8 @@ async function checkSendToUser(ctx: CheckContext, socket: ProbeSocket, userId: s
 
 async function checkTerminate(ctx: CheckContext, socket: ProbeSocket, userId: string): Promise<CheckResult> {
   const name = "terminate connections";
-  try {
-    await ctx.sdk.terminateUserConnections(userId);
-  } catch (error) {
-    return result(name, "fail", `terminate_connections was refused: ${(error as { body?: string }).body ?? (error as Error).message}`, ["see the credentials check"]);
-  }
+  const refused = await apiCallRefusal(() => ctx.sdk.terminateUserConnections(userId));
+  if (refused) return result(name, "fail", `terminate_connections was refused: ${refused}`, ["see the credentials check"]);
   const close = await socket.closedWithin(ctx.timeouts.deliveryMs);
   if (!close) {
     return result(name, "fail", `the signed-in socket is still open ${seconds(ctx.timeouts.deliveryMs)} after terminate_connections: kick, ban and sign-out-everywhere would not disconnect anyone`, [
@@ -119,6 +118,18 @@ async function checkTerminate(ctx: CheckContext, socket: ProbeSocket, userId: st
     return result(name, "fail", `closed with ${close.code}, not 4009: pusher-js would reconnect and sign in again`, ["the backend must close terminated sockets with 4009 (the Pusher protocol's code)"]);
   }
   return result(name, "ok", `the socket was closed with 4009`);
+}
+
+/** Why an SDK call was refused (an error status, or soketi's HTTP 200 with an error body), or null. */
+async function apiCallRefusal(call: () => Promise<{ status: number; text(): Promise<string> }>): Promise<string | null> {
+  try {
+    const response = await call();
+    const refusal = refusalOf(response.status, await response.text());
+    return refusal ? `${refusal.status} ${quote(refusal.message)}` : null;
+  } catch (error) {
+    const { status, body } = error as { status?: number; body?: string };
+    return status ? `${status} ${quote(body ?? "")}` : networkCause(error);
+  }
 }
 
 function describeWatchlist(frame: PusherFrame): string {
