@@ -1,0 +1,3 @@
+import { handleRunBackendHealth } from "@/lib/doctor/admin-health";
+
+export const POST = (request: Request) => handleRunBackendHealth(request);
