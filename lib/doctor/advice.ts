@@ -44,7 +44,7 @@ export function watchlistFix(kind: Kind): string[] {
     case "self-hosted":
       return ["soketi has no watchlist; sockudo's events use a shape pusher-js ignores: the contacts panel says online status is unavailable"];
     case "hosted":
-      return ['dashboard: App Settings → enable "Watchlist events"'];
+      return ['dashboard: App Settings → "Enable watchlist events"'];
     case "embedded":
       return ["the embedded server supports the watchlist: is another server listening on PUSHER_PORT?"];
   }

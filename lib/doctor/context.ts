@@ -10,6 +10,7 @@ import type { CheckResult, CheckStatus, DoctorOptions, DoctorTimeouts } from "./
 
 export const DEFAULT_TIMEOUTS: DoctorTimeouts = {
   httpMs: 5_000,
+  appMs: 30_000,
   connectMs: 5_000,
   signinMs: 5_000,
   deliveryMs: 5_000,

@@ -27,8 +27,10 @@ export interface DoctorReport {
 }
 
 export interface DoctorTimeouts {
-  /** HTTP API calls and the app's webhook endpoint. */
+  /** Unsigned HTTP API calls (the clock's Date header). */
   httpMs: number;
+  /** The app's webhook endpoint: longer, since `next dev` compiles a route on its first request. */
+  appMs: number;
   /** WebSocket open until pusher:connection_established. */
   connectMs: number;
   /** pusher:signin until pusher:signin_success ("silence" beyond this is a fail). */

@@ -34,7 +34,7 @@ async function checkAppEndpoint(ctx: CheckContext): Promise<CheckResult> {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Pusher-Key": key, "X-Pusher-Signature": createHmac("sha256", secret).update(body).digest("hex") },
       body,
-      signal: AbortSignal.timeout(ctx.timeouts.httpMs),
+      signal: AbortSignal.timeout(ctx.timeouts.appMs),
     });
   } catch (error) {
     return result(name, "fail", `the app is not reachable at ${url}: ${networkCause(error)}`, [
