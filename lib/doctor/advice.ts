@@ -31,6 +31,7 @@ export function webhookFix(kind: Kind, webhookUrl: string): string[] {
       return [
         `soketi: SOKETI_DEFAULT_APP_WEBHOOKS='[{"url":"${webhookUrl}","event_types":["channel_occupied","channel_vacated"]}]'`,
         `sockudo: add a webhook to ${webhookUrl} for channel_occupied and channel_vacated`,
+        `this project's npm run realtime: PUSHER_WEBHOOK_URLS=${webhookUrl}`,
       ];
     case "hosted":
       return [`dashboard: App Settings → Webhooks → add ${webhookUrl} with "Channel existence" enabled`];
