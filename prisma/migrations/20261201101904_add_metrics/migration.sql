@@ -1,0 +1,27 @@
+-- CreateTable
+CREATE TABLE "MetricMinute" (
+    "metric" TEXT NOT NULL,
+    "minute" DATETIME NOT NULL,
+    "value" INTEGER NOT NULL DEFAULT 0,
+
+    PRIMARY KEY ("metric", "minute")
+);
+
+-- CreateTable
+CREATE TABLE "UserEvent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "detail" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "UserEvent_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "MetricMinute_minute_idx" ON "MetricMinute"("minute");
+
+-- CreateIndex
+CREATE INDEX "UserEvent_userId_createdAt_idx" ON "UserEvent"("userId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "UserEvent_createdAt_idx" ON "UserEvent"("createdAt");
