@@ -2,6 +2,7 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
+import { recordMetric } from "@/lib/metrics/record";
 import { authorizeAdmin, findTargetUser, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
 import { bannedMessage, banSchema } from "@/lib/admin/users";
 import { formatExactTime } from "@/lib/admin/format";
@@ -41,6 +42,7 @@ export async function handleBanUser(request: Request, userId: string): Promise<R
     data: { bannedAt: new Date(), banReason: reason, banExpiresAt: expiresAt, sessionVersion: { increment: 1 } },
   });
 
+  recordMetric("bans");
   const outcome = await disconnectUser(target.id, "ban", { reason: "banned", message: bannedMessage(reason, expiresAt) });
   if (!outcome.ok) {
     await writeAudit({ actorId: admin.id, action: "ban", targetUserId: target.id, summary: `${summary}; connections not closed`, result: auditError(outcome.error) });

@@ -3,6 +3,7 @@ import "server-only";
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
 import { authorizeAdminAction, jsonError, jsonResponse } from "@/lib/admin/http";
+import { recordMetric } from "@/lib/metrics/record";
 
 /**
  * POST /api/admin/users/{userId}/kick: closes every socket signed in as the user (close code 4009,
@@ -20,6 +21,7 @@ export async function handleKickUser(request: Request, userId: string): Promise<
     return jsonError(502, `Could not disconnect ${target.name}: the realtime service refused (${outcome.error}).`);
   }
 
+  recordMetric("kicks");
   await writeAudit({ actorId: admin.id, action: "kick", targetUserId: target.id, summary: `Kicked ${who}; ${describeDisconnect(outcome)}`, result: "ok" });
   return jsonResponse({ ok: true });
 }

@@ -5,6 +5,7 @@ import { auditError, writeAudit } from "@/lib/admin/audit";
 import { authorizeAdminAction, jsonError, jsonResponse } from "@/lib/admin/http";
 import { SIGNED_OUT_EVERYWHERE_MESSAGE } from "@/lib/admin/users";
 import { db } from "@/lib/db/client";
+import { recordMetric } from "@/lib/metrics/record";
 
 /**
  * POST /api/admin/users/{userId}/sign-out-everywhere: revokes every session of the user and
@@ -20,6 +21,7 @@ export async function handleSignOutEverywhere(request: Request, userId: string):
   // other value, so this one write revokes all of them on their next request.
   await db.user.update({ where: { id: target.id }, data: { sessionVersion: { increment: 1 } } });
 
+  recordMetric("sign-outs-everywhere");
   const outcome = await disconnectUser(target.id, "sign-out-everywhere", { reason: "signed-out", message: SIGNED_OUT_EVERYWHERE_MESSAGE });
   if (!outcome.ok) {
     await writeAudit({

@@ -10,6 +10,7 @@ import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/auth/pa
 import { db } from "@/lib/db/client";
 import type { DatabaseClient } from "@/lib/db/types";
 import { env } from "@/lib/env";
+import { noteRefusedSignIn, noteSignIn } from "@/lib/metrics/events";
 import { loginSchema } from "@/lib/validation/auth";
 
 let dummyHash: Promise<string> | undefined;
@@ -65,11 +66,13 @@ export async function authorizeCredentials(
 
   // Counted before any hashing: a refused attempt costs two small queries and no CPU.
   const reservation = await reserveLoginAttempt(database, loginThrottleKeys(email, clientAddress(headers ?? {}, deps.trustProxyHops)), now());
+  if (!reservation.ok) noteRefusedSignIn(null, "throttled");
   if (!reservation.ok) throw new Error(encodeThrottleError(reservation.retryAt));
 
   const user = await database.user.findUnique({ where: { email } });
   const passwordOk = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
   if (!user || !passwordOk) {
+    noteRefusedSignIn(user?.id ?? null, "Wrong password");
     const lockedUntil = await recordLoginFailure(database, reservation, now());
     // The failure that reaches the limit already says so, instead of one more "Invalid email or password."
     if (lockedUntil) throw new Error(encodeThrottleError(lockedUntil));
@@ -79,8 +82,10 @@ export async function authorizeCredentials(
   await recordLoginSuccess(database, reservation);
   // Only after the password matched: telling a stranger that an account is banned would leak
   // that it exists.
+  if (isBanned(user)) noteRefusedSignIn(user.id, "Refused: the account is banned");
   if (isBanned(user)) throw new Error(encodeBanError(user));
 
   await upgradeHash(database, user.id, user.passwordHash, password);
+  noteSignIn(user.id);
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { publishActivity } from "@/lib/inspector/publish";
+import { recordMetric } from "@/lib/metrics/record";
 
 /*
  * Refused requests (anonymous, cross-site, badly signed, banned, malformed) are the ones an attacker
@@ -36,6 +37,8 @@ const state: RefusalState = (globalForRefusals.__refusals ??= { counts: new Map(
 
 /** Counts one refused request. Synchronous and allocation-light: it is on the attacker's path. */
 export function countRefusal(endpoint: RefusedEndpoint, status: number, reason: string): void {
+  // The metrics page charts refused realtime sign-ins (an in-memory tally too, flushed in batches).
+  if (endpoint === "/pusher/user-auth") recordMetric("realtime-refusals");
   if (state.counts.size === 0) state.since = Date.now();
   const shortReason = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
   let key = `${endpoint} ${status} ${shortReason}`;

@@ -4,6 +4,7 @@ import { jsonError, jsonResponse } from "@/lib/admin/http";
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { recordMetric } from "@/lib/metrics/record";
 import { publishActivity } from "@/lib/inspector/publish";
 import { notifyMessageStatus, notifyReaderTabs } from "@/lib/messages/notify";
 import { messageStatusOf, type MessageStatus, type ReceiptKind } from "@/lib/messages/types";
@@ -39,6 +40,7 @@ export async function recordReceipt(userId: string, messageId: string, kind: Rec
   const readAt = message.readAt?.toISOString() ?? null;
   const result: ReceiptResult = { messageId: message.id, status: messageStatusOf({ deliveredAt, readAt }), deliveredAt, readAt, changed: count > 0 };
 
+  if (result.changed && kind === "read") recordMetric("messages-read");
   if (result.changed) {
     const at = (kind === "read" ? readAt : deliveredAt) ?? now.toISOString();
     await Promise.all([

@@ -2,6 +2,7 @@ import "server-only";
 
 import { eventPayloadBytes, PUSHER_EVENT_MAX_BYTES, worstCaseMessagePayload, type UserMessagePayload } from "@/lib/admin/schemas";
 import { db } from "@/lib/db/client";
+import { noteMessagesSent } from "@/lib/metrics/events";
 import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/roster/notify";
@@ -141,6 +142,7 @@ export async function sendMessages({ sender, recipients, body, broadcastId, live
   const liveIds = rows.filter((row) => proven.has(row.recipientId)).map((row) => row.id);
   if (liveIds.length > 0) await db.message.updateMany({ where: { id: { in: liveIds } }, data: { sentLive: true } });
   const live = new Set(liveIds);
+  noteMessagesSent(rows.length, liveIds.length);
 
   return {
     messages: rows.map((row) => ({ ...row, sentLive: live.has(row.id) })),

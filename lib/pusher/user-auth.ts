@@ -5,6 +5,7 @@ import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { listContacts } from "@/lib/contacts/contacts";
 import { publishActivity } from "@/lib/inspector/publish";
 import { countRefusal } from "@/lib/inspector/refusals";
+import { recordMetric } from "@/lib/metrics/record";
 import { pusherServer } from "@/lib/pusher/server";
 import { recordSignIn, SocketOwnedByAnotherUserError } from "@/lib/roster/record-sign-in";
 import { firstIssue, readFormFields, userAuthBodySchema } from "@/lib/validation/pusher";
@@ -54,6 +55,7 @@ export async function handleUserAuth(request: Request): Promise<Response> {
   const watchlist = contacts.map((contact) => contact.id);
   const auth = pusherServer.authenticateUser(socketId, { id: user.id, user_info: { name: user.name, email: user.email }, watchlist });
 
+  recordMetric("realtime-sign-ins");
   void publishActivity({
     kind: "sign-in",
     userId: user.id,
