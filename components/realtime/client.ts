@@ -12,9 +12,12 @@ import { isStoredMessageId, postReceipt, type FetchLike } from "./receipts";
 import {
   INITIAL_REALTIME_STATE,
   isAdminTermination,
+  isAuthorizationTimeout,
+  isRetryableSigninError,
   parseMessageRead,
   parseReceivedMessage,
   signinErrorReason,
+  signinRetryDelayMs,
   statusForConnectionState,
   type ReceivedMessage,
   type RealtimeState,
@@ -39,6 +42,8 @@ export interface RealtimeClientOptions {
   /** Tests swap the HTTP endpoints for in-process handlers. */
   userAuthentication?: UserAuthenticationOptions;
   channelAuthorization?: ChannelAuthorizationOptions;
+  /** The backoff before the n-th sign-in retry (0-based); tests shorten it. Defaults to signinRetryDelayMs. */
+  signinRetryDelayMs?: (attempt: number) => number;
 }
 
 export interface RealtimeClient {
@@ -74,39 +79,99 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     options.onState?.(state);
   };
 
-  pusher.connection.bind("state_change", ({ current }: { previous: string; current: string }) => {
+  // Sign-in retry: pusher-js signs in once per connection and, after an error, only again on the
+  // next connection. A retryable failure (5xx, network) is tried again on the same connection after
+  // a backoff; 401/403 stay final. pusher-js's signin() is a no-op while `signin_requested` is set,
+  // so a retry clears that public flag first: signin() then runs the user authenticator again.
+  const retryDelay = options.signinRetryDelayMs ?? signinRetryDelayMs;
+  let retryAttempt = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  const cancelRetry = () => {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+  };
+  const scheduleRetry = (retry: () => void) => {
+    cancelRetry();
+    const delay = retryDelay(retryAttempt);
+    retryAttempt += 1;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (!stopped) retry();
+    }, delay);
+    return Date.now() + delay;
+  };
+  const signInAgain = () => {
+    // A connection that dropped meanwhile signs in by itself once it is back.
+    if (pusher.connection.state !== "connected") return;
+    update({ status: "signing-in", error: null, retryAt: null });
+    pusher.user.signin_requested = false;
+    pusher.signin();
+  };
+
+  pusher.connection.bind("state_change", ({ previous, current }: { previous: string; current: string }) => {
+    if (previous === "connected" && current !== "connected") {
+      // The connection channel belongs to the socket that just went away. Forget it now, before
+      // pusher-js re-subscribes every channel on the next connection: /pusher/auth would rightly
+      // refuse (403) the old socket's channel for the new socket. The new socket's own channel is
+      // subscribed after its signin_success.
+      // Removed from pusher-js's channel set directly: pusher.unsubscribe() only marks a channel
+      // whose authorization is still pending as cancelled, and such a channel is re-subscribed.
+      if (subscribedChannel) {
+        const channel = pusher.channels.remove(subscribedChannel);
+        if (channel?.subscribed) channel.unsubscribe();
+      }
+      subscribedChannel = null;
+      // A pending retry belonged to that socket too; pusher-js signs the next one in by itself.
+      cancelRetry();
+    }
     // Once terminated, the "disconnected" that follows is expected; keep the terminated flag.
     update({
       status: statusForConnectionState(current),
       socketId: current === "connected" ? pusher.connection.socket_id : null,
       error: null,
+      retryAt: null,
     });
   });
 
   pusher.connection.bind("error", (error: unknown) => {
+    if (isAuthorizationTimeout(error) && !state.terminated) {
+      // The server closed an unsigned socket (the app could not sign it in in time). pusher-js
+      // gives up on 4009; connect again after a backoff and sign in on the new socket.
+      scheduleRetry(() => pusher.connect());
+      return;
+    }
     if (!isAdminTermination(error) || state.terminated) return;
     // pusher-js already refuses to reconnect after 4009; disconnecting explicitly also covers a
     // pusher:error that arrives before (or without) the close frame.
-    update({ terminated: true });
+    cancelRetry();
+    update({ terminated: true, retryAt: null });
     pusher.disconnect();
   });
 
   // The global binding sees pusher:signin_success on every (re)connection's sign-in.
   pusher.bind("pusher:signin_success", () => {
     const socketId = pusher.connection.socket_id;
-    update({ status: "signed-in", socketId, error: null });
+    cancelRetry();
+    retryAttempt = 0;
+    update({ status: "signed-in", socketId, error: null, retryAt: null });
     // The connection channel is per socket: after a reconnect the old one is gone server-side
     // (its channel_vacated webhook already fired), and the new socket needs its own.
     const name = connectionChannel(socketId);
     if (subscribedChannel && subscribedChannel !== name) pusher.unsubscribe(subscribedChannel);
+    if (subscribedChannel !== name) pusher.subscribe(name);
     subscribedChannel = name;
-    pusher.subscribe(name);
     signins += 1;
     options.onSignedIn?.({ socketId, reconnected: signins > 1 });
   });
 
   pusher.user.bind("pusher:signin_error", (event: unknown) => {
-    update({ status: "signin-failed", error: signinErrorReason(event) });
+    const error = signinErrorReason(event);
+    if (stopped || state.terminated || !isRetryableSigninError(event)) {
+      cancelRetry();
+      update({ status: "signin-failed", error, retryAt: null });
+      return;
+    }
+    update({ status: "signin-failed", error, retryAt: scheduleRetry(signInAgain) });
   });
 
   pusher.user.bind(UserEvents.message, (data: unknown) => {
@@ -132,6 +197,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     stop() {
       if (stopped) return;
       stopped = true;
+      cancelRetry();
       pusher.disconnect();
       pusher.unbind_all();
       pusher.connection.unbind_all();

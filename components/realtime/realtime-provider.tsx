@@ -57,6 +57,8 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
   const [messages, setMessages] = useState<ReceivedMessage[]>([]);
   const [readMessages, setReadMessages] = useState<ReadonlyMap<string, string>>(() => new Map());
   const [reconnects, setReconnects] = useState(0);
+  // The clock the retry countdown is read against: set with every state change, ticked while a retry waits.
+  const [now, setNow] = useState(() => Date.now());
   const clientRef = useRef<RealtimeClient | null>(null);
 
   // The toast function is stable, but keep the effect independent of it anyway: re-running the
@@ -70,7 +72,10 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
   useEffect(() => {
     const client = createRealtimeClient({
       config: { key, cluster, wsHost, wsPort, wssPort, forceTLS },
-      onState: setState,
+      onState: (next) => {
+        setState(next);
+        setNow(Date.now());
+      },
       onMessage: (message) => {
         setMessages((list) => (list.some((m) => m.id === message.id) ? list : [message, ...list].slice(0, MAX_MESSAGES)));
         toastRef.current({ title: message.from ? `Message from ${message.from}` : "New message", description: message.body });
@@ -95,11 +100,19 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
 
   const disconnect = useCallback(() => clientRef.current?.stop(), []);
 
+  // While a failed sign-in waits for its retry, the status counts down ("retrying in 4 s").
+  const { retryAt } = state;
+  useEffect(() => {
+    if (retryAt == null) return;
+    const tick = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(tick);
+  }, [retryAt]);
+
   const value = useMemo<RealtimeContextValue>(
     () => ({
       pusher,
       status: state.status,
-      statusText: describeStatus(state),
+      statusText: describeStatus(state, now),
       socketId: state.socketId,
       error: state.error,
       terminated: state.terminated,
@@ -108,7 +121,7 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
       reconnects,
       disconnect,
     }),
-    [pusher, state, messages, readMessages, reconnects, disconnect],
+    [pusher, state, now, messages, readMessages, reconnects, disconnect],
   );
 
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;

@@ -12,16 +12,24 @@ export interface RealtimeState {
   socketId: string | null;
   /** Why sign-in failed, when status is "signin-failed". */
   error: string | null;
+  /**
+   * When a failed sign-in is tried again (epoch ms), while the failure is retryable (5xx, network);
+   * null once it is final (401/403) or when nothing failed.
+   */
+  retryAt: number | null;
   /** An administrator closed this user's connections; the client stays offline. */
   terminated: boolean;
 }
 
-export const INITIAL_REALTIME_STATE: RealtimeState = { status: "connecting", socketId: null, error: null, terminated: false };
+export const INITIAL_REALTIME_STATE: RealtimeState = { status: "connecting", socketId: null, error: null, retryAt: null, terminated: false };
 
 export const TERMINATED_MESSAGE = "You were disconnected by an administrator";
 
-/** The exact words shown in the `realtime-status` element. */
-export function describeStatus(state: Pick<RealtimeState, "status" | "error">): string {
+/**
+ * The exact words shown in the `realtime-status` element. `now` is only needed while a failed
+ * sign-in waits for its retry ("…, retrying in 4 s").
+ */
+export function describeStatus(state: Pick<RealtimeState, "status" | "error"> & { retryAt?: number | null }, now: number = Date.now()): string {
   switch (state.status) {
     case "connecting":
       return "Connecting…";
@@ -29,8 +37,12 @@ export function describeStatus(state: Pick<RealtimeState, "status" | "error">): 
       return "Connected (signing in…)";
     case "signed-in":
       return "Signed in";
-    case "signin-failed":
-      return `Sign-in failed: ${state.error ?? "unknown error"}`;
+    case "signin-failed": {
+      const failed = `Sign-in failed: ${state.error ?? "unknown error"}`;
+      if (state.retryAt == null) return failed;
+      const seconds = Math.ceil((state.retryAt - now) / 1000);
+      return seconds > 0 ? `${failed}, retrying in ${seconds} s` : `${failed}, retrying now`;
+    }
     case "disconnected":
       return "Disconnected";
     case "unavailable":
@@ -61,9 +73,46 @@ export function signinErrorReason(event: unknown): string {
   const { status, error } = (event ?? {}) as { status?: unknown; error?: unknown };
   if (status === 401) return "your session has ended, sign in again";
   if (status === 403) return "this account is not allowed to connect";
+  // The ajax transport reports status 0 when nothing answered: the app is restarting or unreachable.
+  if (status === 0) return "the app could not be reached";
   if (typeof status === "number") return `the server answered HTTP ${status}`;
   if (typeof error === "string" && error) return error;
   return "unknown error";
+}
+
+/**
+ * Whether a failed sign-in is worth trying again on the same connection: the server's trouble
+ * (5xx, 503 during a database outage), a timeout or throttling (408, 429), or no answer at all
+ * (status 0 or none: the app is restarting or unreachable). 401 (session ended) and 403 (banned,
+ * revoked) are final, as is any other 4xx: asking again would get the same answer.
+ */
+export function isRetryableSigninError(event: unknown): boolean {
+  const { status } = (event ?? {}) as { status?: unknown };
+  if (typeof status !== "number" || status === 0) return true;
+  return status >= 500 || status === 408 || status === 429;
+}
+
+export const SIGNIN_RETRY_BASE_MS = 1_000;
+export const SIGNIN_RETRY_MAX_MS = 30_000;
+
+/**
+ * Exponential backoff with jitter for the n-th retry (0-based): 1 s, 2 s, 4 s … capped at 30 s,
+ * each drawn from [50 %, 100 %] of that, so thousands of tabs failing together (a database
+ * outage, an app restart) don't all come back in the same instant.
+ */
+export function signinRetryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(SIGNIN_RETRY_MAX_MS, SIGNIN_RETRY_BASE_MS * 2 ** Math.min(attempt, 30));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/**
+ * The authorized-connections timeout (close 4009 "…not authorized within timeout"): the server
+ * closed a socket that did not sign in in time, e.g. because the app was down. pusher-js treats
+ * every 4000-4099 close as final, so the client reconnects by itself to sign in again.
+ */
+export function isAuthorizationTimeout(error: unknown): boolean {
+  const data = (error as { data?: { code?: unknown; message?: unknown } } | null)?.data;
+  return data?.code === 4009 && typeof data.message === "string" && /not authori[sz]ed within timeout/i.test(data.message);
 }
 
 /**
