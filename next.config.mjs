@@ -7,6 +7,9 @@ const nextConfig = {
   experimental: {
     // Pages are the only thing proxy.ts matches, and none takes a large body: don't buffer 10 MB for it.
     proxyClientMaxBodySize: "64kb",
+    // forbidden() (lib/auth/session.ts requireAdmin): signed-in non-admins get app/forbidden.tsx
+    // with a real 403 status at the URL they asked for, instead of a redirect answering 200.
+    authInterrupts: true,
   },
   // proxy.ts skips the JSON endpoints (it would buffer their bodies); they render no HTML, so a
   // static policy that allows nothing is all they need.

@@ -4,6 +4,7 @@ import { GeistSans } from "geist/font/sans";
 import Link from "next/link";
 import type { ReactNode } from "react";
 
+import { RoleChangeListener } from "@/components/auth/role-change-listener";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { DisconnectionNotice, RealtimeIndicator, RealtimeProvider } from "@/components/realtime";
 import { Badge } from "@/components/ui/badge";
@@ -66,6 +67,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </div>
       </header>
       {user ? <DisconnectionNotice /> : null}
+      {user ? <RoleChangeListener /> : null}
       <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-8">{children}</main>
     </>
   );

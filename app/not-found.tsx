@@ -1,6 +1,10 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 
 import { buttonClassName } from "@/components/ui/button";
+
+// The root layout's template makes it "Page not found · Pusher User Auth".
+export const metadata: Metadata = { title: "Page not found" };
 
 export default function NotFound() {
   return (

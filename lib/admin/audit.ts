@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { publishActivity } from "@/lib/inspector/publish";
 
 /** Every admin action, in the order the audit page's filter lists them. */
-export const AUDIT_ACTIONS = ["message", "broadcast", "kick", "sign-out-everywhere", "ban", "unban"] as const;
+export const AUDIT_ACTIONS = ["message", "broadcast", "kick", "sign-out-everywhere", "ban", "unban", "role-change"] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -2,7 +2,7 @@ import "server-only";
 
 import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 
 import { isBanned, type BanDetails } from "@/lib/auth/ban";
@@ -94,12 +94,14 @@ export async function requireUser(): Promise<SessionUser> {
 }
 
 /**
- * For admin pages: anonymous visitors go to /login, signed-in non-admins to the /forbidden page.
- * (Next's forbidden() needs experimental.authInterrupts, which this app does not enable.)
+ * For admin pages: anonymous visitors go to /login; signed-in non-admins get app/forbidden.tsx
+ * with HTTP status 403 at the URL they asked for (Next's forbidden(), enabled by
+ * experimental.authInterrupts in next.config.mjs). The admin layout calls this before anything
+ * streams, so the status is a real 403, not a 200 with an error message.
  */
 export async function requireAdmin(): Promise<SessionUser> {
   const user = await requireUser();
-  if (user.role !== "ADMIN") redirect("/forbidden");
+  if (user.role !== "ADMIN") forbidden();
   return user;
 }
 

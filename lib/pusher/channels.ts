@@ -70,4 +70,10 @@ export const UserEvents = {
   accountRevoked: "account-revoked",
   /** The user read a message in one tab; the others update their unread count. Payload: MessageReadPayload. */
   messageRead: "message-read",
+  /** An admin gave or took the ADMIN role: the tabs refresh their server data. Payload: RoleChangedPayload. */
+  roleChanged: "role-changed",
 } as const;
+
+export interface RoleChangedPayload {
+  role: "USER" | "ADMIN";
+}
