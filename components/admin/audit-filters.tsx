@@ -6,6 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { AUDIT_ACTIONS } from "@/lib/admin/audit";
+import { auditActionLabel } from "@/lib/admin/audit-labels";
 import type { AuditFilters } from "@/lib/admin/audit-query";
 
 /**
@@ -31,7 +32,7 @@ export function AuditFiltersForm({ filters, action = "/admin/audit" }: { filters
           <option value="">All actions</option>
           {AUDIT_ACTIONS.map((name) => (
             <option key={name} value={name}>
-              {name}
+              {auditActionLabel(name)}
             </option>
           ))}
         </select>

@@ -27,6 +27,7 @@ export function BroadcastForm() {
   const router = useRouter();
   const [message, setMessage] = useState("");
   const [role, setRole] = useState<"" | BroadcastRole>("");
+  const [includeSelf, setIncludeSelf] = useState(false);
   const [result, setResult] = useState<string | null>(null);
   const { run, pending: sending, error, setError, reset } = useAdminAction<{ recipients?: number }>();
   const roleId = useId();
@@ -36,7 +37,7 @@ export function BroadcastForm() {
     event.preventDefault();
     if (sending) return;
     // Same schema as the server, so most mistakes never make a round trip.
-    const parsed = broadcastSchema.safeParse({ message, role: role || undefined });
+    const parsed = broadcastSchema.safeParse({ message, role: role || undefined, includeSelf });
     if (!parsed.success) {
       setError(firstIssueMessage(parsed.error));
       setResult(null);
@@ -82,6 +83,10 @@ export function BroadcastForm() {
             ))}
           </select>
         </div>
+        <label className="flex h-9 items-center gap-2 text-sm">
+          <input type="checkbox" checked={includeSelf} onChange={(event) => setIncludeSelf(event.target.checked)} className="size-4" />
+          Send to me too
+        </label>
         <Button type="submit" disabled={sending} aria-busy={sending}>
           {sending ? "Sending…" : "Send broadcast"}
         </Button>

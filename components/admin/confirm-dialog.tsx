@@ -16,8 +16,10 @@ interface ConfirmDialogProps<T extends { userId: string }> {
   message: (target: T) => ReactNode;
   confirmLabel: string;
   pendingLabel: string;
-  /** The endpoint to POST to (no body). */
+  /** The endpoint to POST to. */
   actionPath: (target: T) => string;
+  /** A JSON body for the POST, when the endpoint takes one (none by default). */
+  actionBody?: (target: T) => unknown;
   onClose: () => void;
   onStart?: (target: T) => void;
   /** The error is already showing in the dialog. */
@@ -47,13 +49,13 @@ type ConfirmBodyProps<T extends { userId: string }> = Omit<ConfirmDialogProps<T>
   onCancel: () => void;
 };
 
-function ConfirmBody<T extends { userId: string }>({ target, message, confirmLabel, pendingLabel, actionPath, onCancel, onStart, onFailed, onDone }: ConfirmBodyProps<T>) {
+function ConfirmBody<T extends { userId: string }>({ target, message, confirmLabel, pendingLabel, actionPath, actionBody, onCancel, onStart, onFailed, onDone }: ConfirmBodyProps<T>) {
   const { run, pending, error } = useAdminAction();
 
   async function confirm() {
     if (pending) return;
     onStart?.(target);
-    const result = await run(actionPath(target));
+    const result = await run(actionPath(target), actionBody?.(target));
     if (result === null) return;
     if (result.ok) onDone(target);
     else onFailed?.(target);

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { useAdminFeedChannels } from "@/components/admin/admin-feed-context";
+import { CARD_TABLE } from "@/components/admin/card-table";
 import { RelativeTime } from "@/components/admin/relative-time";
 import { useChannelEvent } from "@/components/realtime";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
@@ -91,7 +92,7 @@ export function MessageStatusTable({ messages, renderedAt }: { messages: AdminMe
   });
 
   return (
-    <Table data-testid="message-status-table">
+    <Table data-testid="message-status-table" className={CARD_TABLE}>
       <TableCaption>{rows.length === 0 ? "No messages yet." : `The ${rows.length} most recent messages, newest first. Updates live.`}</TableCaption>
       <TableHeader>
         <TableRow>
@@ -107,11 +108,13 @@ export function MessageStatusTable({ messages, renderedAt }: { messages: AdminMe
           const status = messageStatusOf(message);
           return (
             <TableRow key={message.id} data-testid="message-row" data-message-id={message.id} data-status={status}>
-              <TableCell>
-                <div className="font-medium">{message.recipient.name}</div>
-                <div className="text-xs text-zinc-500">{message.recipient.email}</div>
+              <TableCell data-label="Recipient">
+                <div>
+                  <div className="font-medium">{message.recipient.name}</div>
+                  <div className="text-xs text-zinc-600 dark:text-zinc-400">{message.recipient.email}</div>
+                </div>
               </TableCell>
-              <TableCell className="max-w-xs">
+              <TableCell data-label="Message" className="max-w-xs">
                 <span className="line-clamp-2 break-words">{message.bodyExcerpt}</span>
                 {message.broadcastId ? (
                   <Badge variant="outline" className="mt-1">
@@ -119,16 +122,16 @@ export function MessageStatusTable({ messages, renderedAt }: { messages: AdminMe
                   </Badge>
                 ) : null}
               </TableCell>
-              <TableCell className="whitespace-nowrap text-zinc-600 dark:text-zinc-300">
+              <TableCell data-label="Sent" className="whitespace-nowrap text-zinc-600 dark:text-zinc-300">
                 <RelativeTime iso={message.sentAt} now={now} local={hydrated} />
               </TableCell>
-              <TableCell className="whitespace-nowrap text-xs">{message.sentLive ? "Sent live" : "Recipient offline"}</TableCell>
-              <TableCell>
+              <TableCell data-label="Live" className="whitespace-nowrap text-xs">{message.sentLive ? "Sent live" : "Recipient offline"}</TableCell>
+              <TableCell data-label="Status">
                 <div className="flex flex-col items-start gap-1">
                   <Badge variant={statusBadge[status].variant} data-testid="message-status">
                     {statusBadge[status].label}
                   </Badge>
-                  <span className="text-xs text-zinc-500">
+                  <span className="text-xs text-zinc-600 dark:text-zinc-400">
                     {message.deliveredAt ? (
                       <span className="block">
                         Delivered <RelativeTime iso={message.deliveredAt} now={now} local={hydrated} />

@@ -1,10 +1,13 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { BanDialog } from "@/components/admin/ban-dialog";
+import { CARD_ACTIONS, CARD_TABLE } from "@/components/admin/card-table";
 import { RevokeButtons } from "@/components/admin/revoke-buttons";
+import { RoleChangeDialog, type RoleChangeTarget } from "@/components/admin/role-change-dialog";
 import { SendMessageDialog, sentMessageToast } from "@/components/admin/send-message-dialog";
 import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
 import { useAdminAction } from "@/components/admin/use-admin-action";
@@ -13,7 +16,7 @@ import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { formatExactTime } from "@/lib/admin/format";
-import { accountActionPath, type UserListEntry } from "@/lib/admin/users";
+import { accountActionPath, userPagePath, type UserListEntry } from "@/lib/admin/users";
 
 interface UsersTableProps {
   users: UserListEntry[];
@@ -35,6 +38,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
   // The roster only lists connected users; here an admin can also message someone offline, and
   // the message waits in their inbox.
   const [messageTarget, setMessageTarget] = useState<AccountTarget | null>(null);
+  const [roleTarget, setRoleTarget] = useState<RoleChangeTarget | null>(null);
   const unbanAction = useAdminAction();
   // Which row's Unban is running: every Unban is disabled meanwhile, only that one says so.
   const [unbanningId, setUnbanningId] = useState<string | null>(null);
@@ -57,7 +61,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
 
   return (
     <>
-      <Table data-testid="users-table" aria-busy={refreshing}>
+      <Table data-testid="users-table" aria-busy={refreshing} className={CARD_TABLE}>
         <TableCaption className="sr-only">All user accounts, one row per user</TableCaption>
         <TableHeader>
           <TableRow>
@@ -80,10 +84,19 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
           ) : (
             users.map((user) => (
               <TableRow key={user.userId} data-testid="user-row" data-user-email={user.email} data-user-id={user.userId}>
-                <TableCell className="font-medium">{user.name}</TableCell>
-                <TableCell>{user.email}</TableCell>
-                <TableCell>{user.role === "ADMIN" ? "Admin" : "User"}</TableCell>
-                <TableCell data-testid="user-status">
+                <TableCell data-label="Name" className="font-medium">
+                  {/* The user's page: connections, messages, audit history, timeline and every action. */}
+                  <Link id={`user-name-${user.userId}`} href={userPagePath(user.userId)} className="underline-offset-2 hover:underline">
+                    {user.name}
+                  </Link>
+                </TableCell>
+                <TableCell data-label="Email" className="break-all">
+                  {user.email}
+                </TableCell>
+                <TableCell data-label="Role" data-testid="user-role">
+                  {user.role === "ADMIN" ? "Admin" : "User"}
+                </TableCell>
+                <TableCell data-label="Status" data-testid="user-status">
                   {user.ban ? (
                     <div className="flex flex-col gap-1">
                       <Badge variant="destructive" className="w-fit">
@@ -101,7 +114,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                   )}
                 </TableCell>
                 <TableCell>
-                  <div className="flex justify-end gap-2">
+                  <div className={`flex justify-end gap-2 ${CARD_ACTIONS}`}>
                     <Button size="sm" variant="outline" onClick={() => setMessageTarget(user)}>
                       Send message
                       <span className="sr-only"> to {user.name}</span>
@@ -120,6 +133,10 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                     ) : (
                       <RevokeButtons user={user} currentUserId={currentUserId} onSignOutEverywhere={setSignOutTarget} onBan={setBanTarget} />
                     )}
+                    {/* Named exactly "Make admin" / "Remove admin"; the row's name link describes whose. */}
+                    <Button size="sm" variant="outline" aria-describedby={`user-name-${user.userId}`} onClick={() => setRoleTarget(user)}>
+                      {user.role === "ADMIN" ? "Remove admin" : "Make admin"}
+                    </Button>
                   </div>
                 </TableCell>
               </TableRow>
@@ -144,6 +161,17 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
           setSignOutTarget(null);
           toast({ title: `${user.name} was signed out everywhere`, variant: "success" });
           // Signing yourself out ends this page's session too: the next request goes to /login.
+          refresh();
+        }}
+      />
+      <RoleChangeDialog
+        target={roleTarget}
+        currentUserId={currentUserId}
+        onClose={() => setRoleTarget(null)}
+        onDone={(user) => {
+          setRoleTarget(null);
+          toast({ title: user.role === "ADMIN" ? `${user.name} is no longer an admin` : `${user.name} is now an admin`, variant: "success" });
+          // Removing your own role: the refresh renders the 403 page.
           refresh();
         }}
       />

@@ -10,9 +10,11 @@ import { getSignedInUsers } from "@/lib/messages/queries";
 import { oversizeProblem, sendMessages } from "@/lib/messages/send";
 
 /**
- * POST /api/admin/broadcast with `{ "message": string, "role"?: "USER" | "ADMIN" }`: one stored
- * Message per currently signed-in user (of that role), sharing a broadcastId, each pushed to that
- * user's own server-to-user channel in batches (see sendMessages for why batches).
+ * POST /api/admin/broadcast with `{ "message": string, "role"?: "USER" | "ADMIN", "includeSelf"?: boolean }`:
+ * one stored Message per currently signed-in user (of that role), sharing a broadcastId, each
+ * pushed to that user's own server-to-user channel in batches (see sendMessages for why batches).
+ * The sending admin is left out unless includeSelf is true: they wrote it, and it would otherwise
+ * land in their own inbox as unread.
  *
  * Answers `{ ok, broadcastId, recipients }`. When some batches fail the messages are still stored
  * (recipients see them in their inbox) and the answer is 502 with the failed count.
@@ -28,12 +30,12 @@ export async function handleBroadcast(request: Request): Promise<Response> {
 
   const parsed = await parseJsonBody(request, broadcastSchema, '{ "message": "Hello everyone", "role": "USER" }');
   if ("response" in parsed) return parsed.response;
-  const { message: body, role } = parsed.data;
+  const { message: body, role, includeSelf } = parsed.data;
 
   const tooLarge = oversizeProblem(body, admin.name);
   if (tooLarge) return jsonError(400, tooLarge);
 
-  const recipients = await getSignedInUsers(role);
+  const recipients = (await getSignedInUsers(role)).filter((recipient) => includeSelf || recipient.id !== admin.id);
   const broadcastId = randomUUID();
   const result = await sendMessages({
     sender: admin,

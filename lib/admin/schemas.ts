@@ -54,6 +54,8 @@ export type BroadcastRole = (typeof BROADCAST_ROLES)[number];
 export const broadcastSchema = z.object({
   message: messageField,
   role: z.enum(BROADCAST_ROLES, { error: 'Role must be "USER" or "ADMIN"' }).optional(),
+  /** The sending admin gets their own broadcast only when asked (they wrote it). */
+  includeSelf: z.boolean({ error: "includeSelf must be true or false" }).optional(),
 });
 
 export type BroadcastInput = z.infer<typeof broadcastSchema>;

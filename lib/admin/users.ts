@@ -77,6 +77,11 @@ export function toUserListEntry(
 }
 
 /** The account-control endpoints, by action, for the dialogs that call them. */
-export function accountActionPath(userId: string, action: "kick" | "ban" | "unban" | "sign-out-everywhere"): string {
+export function accountActionPath(userId: string, action: "kick" | "ban" | "unban" | "sign-out-everywhere" | "role"): string {
   return `/api/admin/users/${encodeURIComponent(userId)}/${action}`;
+}
+
+/** The admin page about one user (/admin/users/[id]): where a click on a roster, users or audit row goes. */
+export function userPagePath(userId: string): string {
+  return `/admin/users/${encodeURIComponent(userId)}`;
 }

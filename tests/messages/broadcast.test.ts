@@ -68,7 +68,7 @@ describe("POST /api/admin/broadcast", () => {
     const tabs = await openTabs([...users, admin], 2);
     const batchSpy = vi.spyOn(pusherServer, "triggerBatch");
 
-    const response = await broadcast({ message: "  Maintenance at noon  " });
+    const response = await broadcast({ message: "  Maintenance at noon  ", includeSelf: true });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { ok: boolean; broadcastId: string; recipients: number };
     expect(body).toEqual({ ok: true, broadcastId: expect.any(String), recipients: 13 });
@@ -101,7 +101,7 @@ describe("POST /api/admin/broadcast", () => {
     const otherAdmin = await createUser(harness, { name: "Otto Admin", role: "ADMIN" });
     const tabs = await openTabs([alice, bob, otherAdmin, admin], 2);
 
-    const response = await broadcast({ message: "Admins only", role: "ADMIN" });
+    const response = await broadcast({ message: "Admins only", role: "ADMIN", includeSelf: true });
     expect(await response.json()).toEqual({ ok: true, broadcastId: expect.any(String), recipients: 2 });
     const adminTabs = tabs.filter((tab) => tab.userId === admin.id || tab.userId === otherAdmin.id);
     await waitFor(() => adminTabs.every((tab) => tab.received.length === 1), { message: "admin tabs" });
@@ -114,6 +114,20 @@ describe("POST /api/admin/broadcast", () => {
     await waitFor(() => userTabs.every((tab) => tab.received.length === 1), { message: "user tabs" });
     await sleep(400);
     for (const tab of tabs) expect(tab.received.map((message) => message.body)).toEqual([adminTabs.includes(tab) ? "Admins only" : "Users only"]);
+  });
+
+  it("leaves the sending admin out unless includeSelf is true", async () => {
+    const alice = await createUser(harness, { name: "Alice" });
+    const otherAdmin = await createUser(harness, { name: "Otto Admin", role: "ADMIN" });
+    await openTabs([alice, otherAdmin, admin], 1);
+    const response = await broadcast({ message: "Not for me" });
+    const body = (await response.json()) as { broadcastId: string; recipients: number };
+    expect(body.recipients).toBe(2);
+    const stored = await harness.db.message.findMany({ where: { broadcastId: body.broadcastId } });
+    expect(new Set(stored.map((message) => message.recipientId))).toEqual(new Set([alice.id, otherAdmin.id]));
+    const bad = await broadcast({ message: "x", includeSelf: "yes" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBe("includeSelf must be true or false");
   });
 
   it("answers ok with 0 recipients when nobody is signed in", async () => {
