@@ -12,6 +12,7 @@ const ADMIN_LINKS = [
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/messages", label: "Messages" },
   { href: "/admin/inspector", label: "Inspector" },
+  { href: "/admin/metrics", label: "Metrics" },
   { href: "/admin/health", label: "Backend health" },
 ] as const;
 
