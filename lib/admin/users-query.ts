@@ -46,7 +46,8 @@ export function usersQueryString(q: string | undefined, page = 1): string {
 // The same URL lib/db/client.ts builds `db` from, read when it is: this is the provider behind `db`.
 const provider = databaseProviderOf(databaseUrlFromEnv());
 
-function searchWhere(q: string): Prisma.UserWhereInput {
+/** Name or email contains `q`, ignoring case on SQLite and PostgreSQL alike (the roster searches the same way). */
+export function searchWhere(q: string): Prisma.UserWhereInput {
   // SQLite's LIKE already ignores case (ASCII letters only); PostgreSQL's doesn't, and only its
   // client knows `mode` (the app's types are SQLite's, see lib/db/create-client.ts): hence the cast.
   const name = (provider === "postgresql" ? { contains: q, mode: "insensitive" } : { contains: q }) as Prisma.StringFilter;

@@ -186,7 +186,7 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
     const users = new Set(changes.map((change) => change.userId));
     const reason = changes.some((change) => change.reason === "connection-closed") ? "connection-closed" : "connection-confirmed";
     // Awaited (one local HTTP call, and it never throws) so serverless runtimes don't cut it off.
-    await notifyRosterChanged(reason, users.size === 1 ? [...users][0]! : null);
+    await notifyRosterChanged(reason, [...users]);
   }
   return json({ ok: true }, 200);
 }

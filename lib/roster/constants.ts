@@ -28,11 +28,16 @@ export const PENDING_CONNECTIONS_PER_USER = 10;
  */
 export const RECONCILE_INTERVAL_MS = 30_000;
 
-/** The admin console coalesces bursts of `roster-changed` events into one refetch. */
-export const ROSTER_REFETCH_DEBOUNCE_MS = 100;
+/**
+ * The console refetches its page at most this often (a storm of deltas that each say "refetch"
+ * costs two page loads a second per console, not one per change); the last one always runs, so
+ * the final state shows within this plus one fetch after the storm's last delta.
+ */
+export const ROSTER_RESYNC_MIN_INTERVAL_MS = 500;
 
 /**
- * Expiring grace windows and lazy reconciliation produce no event, so the console also polls
- * this often (it also keeps the relative times fresh).
+ * The safety net under the deltas: expiring grace windows and lazy reconciliation produce no
+ * event, and an event can be lost, so the console refetches its page this often anyway (it also
+ * keeps the relative times fresh).
  */
-export const ROSTER_POLL_INTERVAL_MS = 30_000;
+export const ROSTER_RESYNC_INTERVAL_MS = 30_000;

@@ -43,6 +43,21 @@ export async function fetchOccupiedSocketIds(): Promise<Set<string>> {
   return socketIds;
 }
 
+/** Rows read per page while reconciling: bounds memory whatever the number of connections. */
+export const RECONCILE_PAGE_ROWS = 5_000;
+/**
+ * Ids per delete/update statement. SQLite allows 32,766 bind parameters and PostgreSQL 65,535, and
+ * Prisma splits `in` lists only for reads, so writes never take more than this many at once.
+ */
+export const RECONCILE_WRITE_CHUNK = 1_000;
+
+/** Splits `items` into arrays of at most `size`. */
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
 /**
  * Deletes connection rows whose channel Pusher does not report as occupied, and confirms pending
  * rows whose channel is occupied. Rows younger than the grace window are never deleted: their
@@ -52,29 +67,54 @@ export async function fetchOccupiedSocketIds(): Promise<Set<string>> {
  * Throws if Pusher can't be asked: deleting on a failed answer would empty the roster.
  */
 export async function reconcileRoster(now: Date = new Date()): Promise<ReconcileResult> {
-  const cutoff = new Date(now.getTime() - CONNECTION_GRACE_MS);
   const occupied = await fetchOccupiedSocketIds();
-  const occupiedIds = [...occupied];
+  return reconcileWithOccupied(occupied, now);
+}
 
-  const stale = await db.realtimeConnection.findMany({
-    where: { signedInAt: { lt: cutoff }, socketId: { notIn: occupiedIds } },
-    select: { id: true, userId: true },
-  });
-  const removed = stale.length
-    ? (await db.realtimeConnection.deleteMany({ where: { id: { in: stale.map((row) => row.id) }, signedInAt: { lt: cutoff } } })).count
-    : 0;
+/**
+ * The database half of reconcileRoster, given the occupied socket ids. Never one bind parameter per
+ * socket: the candidates (rows past the grace window, and pending rows) are read in pages of
+ * RECONCILE_PAGE_ROWS by id, diffed against the Set in memory, and written back by id in chunks of
+ * RECONCILE_WRITE_CHUNK. Time and memory grow linearly with the table, 100,000 rows included.
+ */
+export async function reconcileWithOccupied(occupied: ReadonlySet<string>, now: Date = new Date()): Promise<ReconcileResult> {
+  const cutoff = new Date(now.getTime() - CONNECTION_GRACE_MS);
+  const changedUsers = new Set<string>();
+  let removed = 0;
+  let confirmed = 0;
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db.realtimeConnection.findMany({
+      where: {
+        ...(after === undefined ? {} : { id: { gt: after } }),
+        // Old rows may be stale; pending rows of any age may need confirming.
+        OR: [{ signedInAt: { lt: cutoff } }, { confirmedAt: null }],
+      },
+      orderBy: { id: "asc" },
+      take: RECONCILE_PAGE_ROWS,
+      select: { id: true, socketId: true, userId: true, signedInAt: true, confirmedAt: true },
+    });
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
 
-  // A channel_occupied webhook can arrive before /pusher/user-auth wrote the row (or be lost while
-  // the app was down); the occupied channel is the same proof, so confirm instead of dropping a
-  // user who is really online.
-  const confirmed = occupiedIds.length
-    ? (await db.realtimeConnection.updateMany({ where: { socketId: { in: occupiedIds }, confirmedAt: null }, data: { confirmedAt: now } })).count
-    : 0;
-
-  if (removed > 0 || confirmed > 0) {
-    const users = new Set(stale.map((row) => row.userId));
-    await notifyRosterChanged("reconcile", users.size === 1 ? [...users][0]! : null);
+    const stale = rows.filter((row) => row.signedInAt < cutoff && !occupied.has(row.socketId));
+    for (const ids of chunked(stale.map((row) => row.id), RECONCILE_WRITE_CHUNK)) {
+      // signedInAt again in the delete: it never moves, so this only guards against a clock mix-up.
+      removed += (await db.realtimeConnection.deleteMany({ where: { id: { in: ids }, signedInAt: { lt: cutoff } } })).count;
+    }
+    // A channel_occupied webhook can arrive before /pusher/user-auth wrote the row (or be lost while
+    // the app was down); the occupied channel is the same proof, so confirm instead of dropping a
+    // user who is really online.
+    const missed = rows.filter((row) => row.confirmedAt === null && occupied.has(row.socketId));
+    for (const ids of chunked(missed.map((row) => row.id), RECONCILE_WRITE_CHUNK)) {
+      confirmed += (await db.realtimeConnection.updateMany({ where: { id: { in: ids }, confirmedAt: null }, data: { confirmedAt: now } })).count;
+    }
+    for (const row of stale) changedUsers.add(row.userId);
+    for (const row of missed) changedUsers.add(row.userId);
+    if (rows.length < RECONCILE_PAGE_ROWS) break;
   }
+
+  if (removed > 0 || confirmed > 0) notifyRosterChanged("reconcile", [...changedUsers]);
   return { occupiedChannels: occupied.size, removed, confirmed };
 }
 
@@ -109,7 +149,9 @@ export async function usersWithProvenConnections(userIds: readonly string[], now
   if (!occupied) return proven;
   const live = pending.filter((row) => occupied.has(row.socketId));
   if (live.length > 0) {
-    await db.realtimeConnection.updateMany({ where: { socketId: { in: live.map((row) => row.socketId) }, confirmedAt: null }, data: { confirmedAt: now } });
+    for (const socketIds of chunked(live.map((row) => row.socketId), RECONCILE_WRITE_CHUNK)) {
+      await db.realtimeConnection.updateMany({ where: { socketId: { in: socketIds }, confirmedAt: null }, data: { confirmedAt: now } });
+    }
     for (const row of live) proven.add(row.userId);
   }
   return proven;

@@ -8,6 +8,8 @@ let reconcile: typeof import("@/lib/roster/reconcile");
 let recordSignIn: typeof import("@/lib/roster/record-sign-in").recordSignIn;
 let GRACE: number;
 const clients: SignedInClient[] = [];
+/** Everyone on the roster's first page, in the console's default order. */
+const rosterList = async (now?: Date) => (await roster.getRosterPage({ page: 1, sort: "name", dir: "asc" }, now)).users;
 
 beforeAll(async () => {
   harness = await startHarness();
@@ -49,22 +51,42 @@ describe("recordSignIn + getRoster", () => {
     expect(row.userAgent).toBe("test");
 
     const now = new Date();
-    expect((await roster.getRoster(now)).map((entry) => entry.email)).toEqual([alice.email]);
+    expect((await rosterList(now)).map((entry) => entry.email)).toEqual([alice.email]);
     // The webhook never came: past the grace window the row no longer counts.
-    expect(await roster.getRoster(new Date(now.getTime() + GRACE + 1_000))).toEqual([]);
+    expect(await rosterList(new Date(now.getTime() + GRACE + 1_000))).toEqual([]);
   });
 
-  it("still records the sign-in when notifying admins fails (best-effort)", async () => {
+  it("still records the sign-in when notifying admins fails, and the notification survives: it is retried until published", async () => {
+    const { flushRosterNotifications } = await import("@/lib/roster/notify");
+    // Earlier tests' sign-ins must not share this test's publish.
+    await flushRosterNotifications();
     const { pusherServer } = await import("@/lib/pusher/server");
-    vi.spyOn(pusherServer, "trigger").mockRejectedValue(new Error("realtime down"));
+    const realTrigger = pusherServer.trigger.bind(pusherServer);
+    // The realtime server refuses twice (restarting, or timing out in a storm), then answers.
+    const trigger = vi
+      .spyOn(pusherServer, "trigger")
+      .mockRejectedValueOnce(new Error("realtime down"))
+      .mockRejectedValueOnce(new Error("realtime down"))
+      .mockImplementation(realTrigger);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     // An admin to notify: with none, nothing is published at all.
-    await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
-    const alice = await createUser(harness, { name: "Alice" });
-    await expect(recordSignIn({ userId: alice.id, socketId: "8.8" })).resolves.toBeUndefined();
-    expect(await harness.db.realtimeConnection.count()).toBe(1);
-    await (await import("@/lib/roster/notify")).flushRosterNotifications();
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("could not notify admins"), expect.stringContaining("realtime down"));
+    const admin = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
+    const { connectAdminChannel } = await import("@/tests/support/app-harness");
+    const { pusher, channel } = await connectAdminChannel(harness, admin);
+    const heard: unknown[] = [];
+    channel.bind("roster-changed", (data: unknown) => heard.push(data));
+    try {
+      const alice = await createUser(harness, { name: "Alice" });
+      await expect(recordSignIn({ userId: alice.id, socketId: "8.8" })).resolves.toBeUndefined();
+      expect(await harness.db.realtimeConnection.count()).toBe(1);
+      await flushRosterNotifications();
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining("could not notify admins (sign-in), will retry"), expect.stringContaining("realtime down"));
+      expect(trigger).toHaveBeenCalledTimes(3);
+      const event = await waitFor(() => heard[0] ?? null, { message: "the retried roster-changed event" });
+      expect(event).toMatchObject({ reason: "sign-in", userId: alice.id, changes: [{ userId: alice.id, connectionCount: 1, name: "Alice" }] });
+    } finally {
+      pusher.disconnect();
+    }
   });
 
   it("upserts by socket id and keeps a confirmed row confirmed on re-sign-in", async () => {
@@ -88,7 +110,7 @@ describe("recordSignIn + getRoster", () => {
 
     // Far past the grace window: only confirmed rows can count now.
     const later = () => new Date(Date.now() + GRACE * 10);
-    let entries = await roster.getRoster(later());
+    let entries = await rosterList(later());
     expect(entries.map((entry) => [entry.name, entry.connectionCount])).toEqual([
       ["Alice", 2],
       ["bob", 1],
@@ -101,23 +123,23 @@ describe("recordSignIn + getRoster", () => {
 
     a1.disconnect();
     entries = await waitFor(async () => {
-      const list = await roster.getRoster(later());
+      const list = await rosterList(later());
       return list.find((entry) => entry.userId === alice.id)?.connectionCount === 1 ? list : null;
     }, { message: "Alice down to one connection" });
     expect(entries.map((entry) => entry.name)).toEqual(["Alice", "bob"]);
 
     a2.disconnect();
     await waitFor(async () => {
-      const list = await roster.getRoster(later());
+      const list = await rosterList(later());
       return list.length === 1 && list[0]!.userId === bob.id;
     }, { message: "Alice removed after her last tab closed" });
   });
 
-  it("lists 1,000 users with one grouped query, sorted by name", async () => {
+  it("pages 1,000 online users on the server: 50 per page, sorted by name, connections, sign-in or activity, searchable", async () => {
     const count = 1_000;
     const users = Array.from({ length: count }, (_, i) => ({
       id: `user-${String(i).padStart(4, "0")}`,
-      name: `User ${count - i}`,
+      name: `User ${String(count - i).padStart(4, "0")}`,
       email: `user${i}@example.com`,
       passwordHash: "x",
     }));
@@ -125,30 +147,50 @@ describe("recordSignIn + getRoster", () => {
     const now = Date.now();
     await harness.db.realtimeConnection.createMany({
       data: users.flatMap((user, i) => [
-        { socketId: `${i}.1`, userId: user.id, confirmedAt: new Date(now), signedInAt: new Date(now - 60_000) },
+        { socketId: `${i}.1`, userId: user.id, confirmedAt: new Date(now), signedInAt: new Date(now - 60_000 - i * 1_000), lastActivityAt: new Date(now - i * 1_000) },
         // Every third user has a second tab.
         ...(i % 3 === 0 ? [{ socketId: `${i}.2`, userId: user.id, confirmedAt: new Date(now), signedInAt: new Date(now - 30_000) }] : []),
       ]),
     });
+    const page = (query: Partial<import("@/lib/roster/types").RosterQuery>) => roster.getRosterPage({ page: 1, sort: "name", dir: "asc", ...query });
 
     const started = performance.now();
-    const entries = await roster.getRoster();
+    const first = await page({});
     const elapsed = performance.now() - started;
+    expect(first.users).toHaveLength(roster.ROSTER_PAGE_SIZE);
+    expect(first).toMatchObject({ page: 1, pageCount: 20, pageSize: 50, total: count, onlineUsers: count, connections: count + Math.ceil(count / 3) });
+    expect(first.users[0]!.name).toBe("User 0001");
+    expect(first.users[49]!.name).toBe("User 0050");
+    console.info(`getRosterPage() with ${count} online: ${elapsed.toFixed(0)} ms`);
+    expect(elapsed).toBeLessThan(1_000);
 
-    expect(entries).toHaveLength(count);
-    expect(entries[0]!.name).toBe("User 1");
-    expect(entries[count - 1]!.name).toBe("User 1000");
-    expect(entries.find((entry) => entry.userId === "user-0000")!.connectionCount).toBe(2);
-    expect(entries.find((entry) => entry.userId === "user-0001")!.connectionCount).toBe(1);
-    console.info(`getRoster() with ${count} users: ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(2_000);
+    // Pages never overlap and together list everyone once.
+    const seen = new Set<string>();
+    for (let n = 1; n <= 20; n += 1) for (const entry of (await page({ page: n })).users) seen.add(entry.userId);
+    expect(seen.size).toBe(count);
+    expect((await page({ page: 21 })).users).toEqual([]);
+    expect((await page({ dir: "desc" })).users[0]!.name).toBe("User 1000");
+
+    const busiest = await page({ sort: "connections", dir: "desc" });
+    expect(busiest.users.every((entry) => entry.connectionCount === 2)).toBe(true);
+    expect(busiest.users.map((entry) => entry.userId)).toEqual(busiest.users.map((entry) => entry.userId).sort());
+    // user-0999 signed in first (60 s + 999 s ago); user-0000 was active last.
+    expect((await page({ sort: "signed-in", dir: "asc" })).users[0]!.userId).toBe("user-0999");
+    expect((await page({ sort: "activity", dir: "desc" })).users[0]!.userId).toBe("user-0000");
+
+    // Search by name or email, any case; counts stay those of the whole roster.
+    const found = await page({ q: "USER12@" });
+    expect(found.users.map((entry) => entry.email)).toEqual(["user12@example.com"]);
+    expect(found).toMatchObject({ total: 1, pageCount: 1, onlineUsers: count });
+    const byName = await page({ q: "user 000", sort: "connections" });
+    expect(byName.users.map((entry) => entry.name).sort()).toEqual(Array.from({ length: 9 }, (_, i) => `User 000${i + 1}`));
   });
 
   it("countLiveConnections is stricter than the roster: a pending row counts only once proven", async () => {
     const alice = await createUser(harness, { name: "Alice" });
     // Signed, but no socket behind it (not occupied according to the HTTP API).
     await recordSignIn({ userId: alice.id, socketId: "7.7" });
-    expect((await roster.getRoster()).map((entry) => entry.userId)).toEqual([alice.id]);
+    expect((await rosterList()).map((entry) => entry.userId)).toEqual([alice.id]);
     expect(await roster.countLiveConnections(alice.id)).toBe(0);
     await harness.db.realtimeConnection.update({ where: { socketId: "7.7" }, data: { confirmedAt: new Date() } });
     expect(await roster.countLiveConnections(alice.id)).toBe(1);

@@ -1,27 +1,28 @@
 import type { Metadata } from "next";
 
 import { RosterTable } from "@/components/admin/roster-table";
+import { UsersSearchForm } from "@/components/admin/users-search";
+import { loadRosterPage, parseRosterQuery } from "@/lib/admin/roster";
 import { requireAdmin } from "@/lib/auth/session";
-import { maybeReconcileRoster } from "@/lib/roster/reconcile";
-import { getRoster } from "@/lib/roster/roster";
+import { rosterQueryString } from "@/lib/roster/query-string";
+import { DEFAULT_SORT_DIRECTION, type RosterQuery } from "@/lib/roster/types";
 
 export const metadata: Metadata = { title: "Admin console" };
 
 // Per-request data behind a session check: never prerender or cache this page.
 export const dynamic = "force-dynamic";
 
-async function loadRoster() {
-  // Lazy and throttled, like the roster API: the first page view after a restart cleans up rows
-  // whose webhooks were missed while the app was down.
-  await maybeReconcileRoster();
-  const now = new Date();
-  return { users: await getRoster(now), renderedAt: now.getTime() };
+/** One page only, whatever the number of users online: the HTML stays small at 10,000. */
+async function loadRoster(query: RosterQuery) {
+  const renderedAt = Date.now();
+  return { initial: await loadRosterPage(query), renderedAt };
 }
 
-export default async function AdminPage() {
+export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // First, before any private data is read: anonymous visitors and non-admins are redirected.
   const admin = await requireAdmin();
-  const { users, renderedAt } = await loadRoster();
+  const parsed = parseRosterQuery(await searchParams);
+  const roster = parsed.ok ? await loadRoster(parsed.query) : null;
 
   return (
     // A <div>: the root layout already provides the page's one <main> landmark.
@@ -32,7 +33,22 @@ export default async function AdminPage() {
           Signed in as {admin.name}. Users appear here while at least one of their tabs is signed in to realtime.
         </p>
       </header>
-      <RosterTable initialUsers={users} renderedAt={renderedAt} currentUserId={admin.id} />
+      <UsersSearchForm
+        q={parsed.ok ? parsed.query.q : undefined}
+        action="/admin"
+        label="Search signed-in users"
+        formLabel="Find signed-in users"
+        testId="roster-search"
+        inputId="roster-q"
+        keep={parsed.ok ? { sort: parsed.query.sort === "name" ? undefined : parsed.query.sort, dir: parsed.query.dir === DEFAULT_SORT_DIRECTION[parsed.query.sort] ? undefined : parsed.query.dir } : {}}
+      />
+      {parsed.ok && roster ? (
+        <RosterTable key={rosterQueryString(parsed.query)} initial={roster.initial} query={parsed.query} renderedAt={roster.renderedAt} currentUserId={admin.id} />
+      ) : (
+        <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+          {parsed.ok ? null : parsed.error}
+        </p>
+      )}
     </div>
   );
 }

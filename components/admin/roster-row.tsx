@@ -1,0 +1,54 @@
+"use client";
+
+import { RevokeButtons } from "@/components/admin/revoke-buttons";
+import { RelativeTime } from "@/components/admin/relative-time";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { TableCell, TableRow } from "@/components/ui/table";
+import type { RosterEntry } from "@/lib/roster/types";
+
+export interface RosterRowActions {
+  onMessage: (user: RosterEntry) => void;
+  onKick: (user: RosterEntry) => void;
+  onSignOutEverywhere: (user: RosterEntry) => void;
+  onBan: (user: RosterEntry) => void;
+}
+
+/** One signed-in user: name, email, connection count, times, and the account actions. */
+export function RosterRow({ user, now, hydrated, currentUserId, actions }: { user: RosterEntry; now: number; hydrated: boolean; currentUserId: string; actions: RosterRowActions }) {
+  return (
+    <TableRow data-testid="roster-row" data-user-email={user.email} data-user-id={user.userId}>
+      <TableCell className="font-medium">
+        {user.name}
+        {user.role === "ADMIN" ? (
+          <Badge variant="outline" className="ml-2">
+            Admin
+          </Badge>
+        ) : null}
+      </TableCell>
+      <TableCell>{user.email}</TableCell>
+      <TableCell className="text-right tabular-nums" data-testid="connection-count">
+        {user.connectionCount}
+      </TableCell>
+      <TableCell data-testid="signed-in-since">
+        <RelativeTime iso={user.signedInSince} now={now} local={hydrated} />
+      </TableCell>
+      <TableCell data-testid="last-activity">
+        <RelativeTime iso={user.lastActivityAt} now={now} local={hydrated} />
+      </TableCell>
+      <TableCell>
+        <div className="flex justify-end gap-2">
+          <Button size="sm" variant="outline" onClick={() => actions.onMessage(user)}>
+            Send message
+            <span className="sr-only"> to {user.name}</span>
+          </Button>
+          <Button size="sm" variant="destructive" onClick={() => actions.onKick(user)}>
+            Kick
+            <span className="sr-only"> {user.name}</span>
+          </Button>
+          <RevokeButtons user={user} currentUserId={currentUserId} onSignOutEverywhere={actions.onSignOutEverywhere} onBan={actions.onBan} />
+        </div>
+      </TableCell>
+    </TableRow>
+  );
+}
