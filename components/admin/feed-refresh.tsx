@@ -8,16 +8,16 @@ import { useChannelEvent } from "@/components/realtime";
 import { AdminEvents } from "@/lib/pusher/channels";
 
 /** Events within this window cause one refresh: a broadcast's receipts must not re-render per receipt. */
-export const METRICS_REFRESH_COALESCE_MS = 3_000;
-/** Refusals and password sign-ins publish nothing, so the page also re-reads this often. */
-export const METRICS_POLL_MS = 30_000;
+export const FEED_REFRESH_COALESCE_MS = 3_000;
+/** Refusals and password sign-ins publish nothing, so pages also re-read this often. */
+export const FEED_REFRESH_POLL_MS = 30_000;
 
 /**
- * Keeps the metrics page current while it is open: roster changes and message status events on
- * the admin feed schedule one re-render of the server data (coalesced), and a slow poll covers
- * what has no event. Renders nothing.
+ * Keeps a server-rendered admin page (metrics, a user's page) current while it is open: roster
+ * changes and message status events on the admin feed schedule one re-render of the server data
+ * (coalesced), and a slow poll covers what has no event. Renders nothing.
  */
-export function MetricsLiveRefresh() {
+export function FeedRefresh() {
   const router = useRouter();
   const { feed } = useAdminFeedChannels();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -27,14 +27,14 @@ export function MetricsLiveRefresh() {
     timer.current = setTimeout(() => {
       timer.current = null;
       router.refresh();
-    }, METRICS_REFRESH_COALESCE_MS);
+    }, FEED_REFRESH_COALESCE_MS);
   };
 
   useChannelEvent(feed, AdminEvents.rosterChanged, schedule);
   useChannelEvent(feed, AdminEvents.messageStatus, schedule);
 
   useEffect(() => {
-    const poll = setInterval(() => router.refresh(), METRICS_POLL_MS);
+    const poll = setInterval(() => router.refresh(), FEED_REFRESH_POLL_MS);
     return () => {
       clearInterval(poll);
       if (timer.current) clearTimeout(timer.current);

@@ -36,8 +36,10 @@ export async function getInbox(userId: string, limit = INBOX_LIMIT): Promise<Inb
 }
 
 /** The most recent messages to anyone, for the admin's status table. */
-export async function getRecentMessages(limit = ADMIN_MESSAGES_LIMIT): Promise<AdminMessageRow[]> {
+/** `recipientId`: only that user's messages (the admin user page). */
+export async function getRecentMessages(limit = ADMIN_MESSAGES_LIMIT, { recipientId }: { recipientId?: string } = {}): Promise<AdminMessageRow[]> {
   const rows = await db.message.findMany({
+    where: recipientId ? { recipientId } : {},
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
     select: {

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { FeedRefresh } from "@/components/admin/feed-refresh";
 import { MetricChart } from "@/components/admin/metrics/metric-chart";
-import { MetricsLiveRefresh } from "@/components/admin/metrics/live-refresh";
 import { cn } from "@/components/ui/cn";
 import { requireAdmin } from "@/lib/auth/session";
 import { isGauge, METRIC_CHARTS, METRIC_RANGES, parseMetricRange, type MetricRange } from "@/lib/metrics/names";
@@ -68,7 +68,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
           />
         ))}
       </div>
-      <MetricsLiveRefresh />
+      <FeedRefresh />
     </div>
   );
 }
