@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Page not found" };
 export default function NotFound() {
   return (
     <section className="mx-auto flex max-w-md flex-col items-start gap-4 pt-8" aria-labelledby="not-found-heading">
-      <p className="font-mono text-sm text-zinc-500">404</p>
+      <p className="font-mono text-sm text-zinc-500 dark:text-zinc-400">404</p>
       <h1 id="not-found-heading" className="text-2xl font-semibold tracking-tight">
         Page not found
       </h1>

@@ -40,7 +40,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
       <TableBody>
         {rows.length === 0 ? (
           <TableRow>
-            <TableCell colSpan={6} className="py-8 text-center text-zinc-500" data-testid="audit-empty">
+            <TableCell colSpan={6} className="py-8 text-center text-zinc-500 dark:text-zinc-400" data-testid="audit-empty">
               No audit entries match.
             </TableCell>
           </TableRow>

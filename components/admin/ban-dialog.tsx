@@ -89,7 +89,7 @@ function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: 
           autoFocus
           required
         />
-        <p className="text-xs text-zinc-500">Shown to {user.name} when they are disconnected and when they try to sign in.</p>
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">Shown to {user.name} when they are disconnected and when they try to sign in.</p>
       </div>
       <div className="flex flex-col gap-2">
         <Label htmlFor={expiresId}>Ban expires</Label>
@@ -105,7 +105,7 @@ function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: 
           }}
           aria-describedby={expiresHintId}
         />
-        <p id={expiresHintId} className="text-xs text-zinc-500">
+        <p id={expiresHintId} className="text-xs text-zinc-500 dark:text-zinc-400">
           Optional, in your local time. Leave empty for a permanent ban.
         </p>
       </div>

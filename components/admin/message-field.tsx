@@ -36,7 +36,7 @@ export function MessageField({ label, value, onChange, errorId, rows = 3, autoFo
         autoFocus={autoFocus}
         required
       />
-      <p id={counterId} className={length > MESSAGE_MAX_CHARS ? "text-xs text-red-600" : "text-xs text-zinc-500"}>
+      <p id={counterId} className={length > MESSAGE_MAX_CHARS ? "text-xs text-red-600" : "text-xs text-zinc-500 dark:text-zinc-400"}>
         {length} / {MESSAGE_MAX_CHARS} characters
       </p>
     </div>

@@ -77,7 +77,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
         <TableBody>
           {users.length === 0 ? (
             <TableRow>
-              <TableCell colSpan={5} className="py-8 text-center text-zinc-500">
+              <TableCell colSpan={5} className="py-8 text-center text-zinc-500 dark:text-zinc-400">
                 No accounts yet.
               </TableCell>
             </TableRow>

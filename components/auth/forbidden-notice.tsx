@@ -6,7 +6,7 @@ import { buttonClassName } from "@/components/ui/button";
 export function ForbiddenNotice() {
   return (
     <section className="mx-auto flex max-w-md flex-col items-start gap-4 pt-8" aria-labelledby="forbidden-heading">
-      <p className="font-mono text-sm text-zinc-500">403</p>
+      <p className="font-mono text-sm text-zinc-500 dark:text-zinc-400">403</p>
       <h1 id="forbidden-heading" className="text-2xl font-semibold tracking-tight">
         You don&apos;t have access to this page
       </h1>

@@ -40,9 +40,9 @@ export function ContactsOnline({ contacts }: { contacts: Contact[] }) {
       </CardHeader>
       <CardContent className="flex flex-col gap-3 p-4 pt-0">
         {contacts.length === 0 ? (
-          <p className="text-sm text-zinc-500">No other users yet.</p>
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">No other users yet.</p>
         ) : view.kind === "unavailable" ? (
-          <p data-testid="contacts-online-status" role="status" className="text-sm text-zinc-500">
+          <p data-testid="contacts-online-status" role="status" className="text-sm text-zinc-500 dark:text-zinc-400">
             {view.message}
           </p>
         ) : null}

@@ -82,7 +82,7 @@ export function Inbox({ initial }: { initial: InboxData }) {
         <CardDescription>Messages from administrators: delivered live to every tab you have open, and kept here for when you are away.</CardDescription>
       </CardHeader>
       <CardContent>
-        {items.length === 0 ? <p className="text-sm text-zinc-500">No messages yet. Messages an administrator sends you appear here as they arrive.</p> : null}
+        {items.length === 0 ? <p className="text-sm text-zinc-500 dark:text-zinc-400">No messages yet. Messages an administrator sends you appear here as they arrive.</p> : null}
         <ul data-testid="received-messages" aria-label="Inbox" aria-live="polite" className="flex flex-col gap-2">
           {items.map((message) => {
             const unread = isUnread(message);
@@ -103,7 +103,7 @@ export function Inbox({ initial }: { initial: InboxData }) {
                   onClick={() => open(message)}
                   aria-expanded={expanded}
                   aria-controls={bodyId}
-                  className="flex w-full flex-wrap items-center gap-2 text-left text-xs text-zinc-500 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-zinc-400"
+                  className="flex w-full flex-wrap items-center gap-2 text-left text-xs text-zinc-500 dark:text-zinc-400 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-zinc-400"
                 >
                   {unread ? (
                     <Badge variant="default" data-testid="unread-marker">
@@ -124,7 +124,7 @@ export function Inbox({ initial }: { initial: InboxData }) {
                   {message.body}
                 </p>
                 {expanded && message.readAt ? (
-                  <p className="mt-1 text-xs text-zinc-500">
+                  <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
                     Read <time dateTime={message.readAt}>{formatExactTime(message.readAt, hydrated)}</time>
                   </p>
                 ) : null}

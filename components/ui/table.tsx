@@ -36,5 +36,5 @@ export function TableCell({ className, ...props }: ComponentProps<"td">) {
 }
 
 export function TableCaption({ className, ...props }: ComponentProps<"caption">) {
-  return <caption className={cn("mt-4 text-sm text-zinc-500", className)} {...props} />;
+  return <caption className={cn("mt-4 text-sm text-zinc-500 dark:text-zinc-400", className)} {...props} />;
 }

@@ -27,7 +27,7 @@ export function BackendHealth() {
         <Button onClick={runChecks} disabled={pending} aria-busy={pending}>
           {pending ? "Running checks…" : "Run checks"}
         </Button>
-        {pending && <span className="text-sm text-zinc-500">This takes up to about 15 seconds.</span>}
+        {pending && <span className="text-sm text-zinc-500 dark:text-zinc-400">This takes up to about 15 seconds.</span>}
         {answer && !pending && <Verdict answer={answer} />}
       </div>
       <ActionError error={error} />
@@ -38,7 +38,7 @@ export function BackendHealth() {
           ))}
         </ul>
       )}
-      <p className="text-xs text-zinc-500">
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
         Not run here: waiting out the authorized-connections timeout. Run <code>npm run doctor -- --authorized-timeout</code> for that.
       </p>
     </div>

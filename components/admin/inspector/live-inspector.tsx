@@ -116,7 +116,7 @@ export function LiveInspector() {
           onChange={(event) => setText(event.target.value)}
           className="h-8 max-w-xs"
         />
-        <span className="ml-auto text-xs text-zinc-500" data-testid="inspector-live-state" role="status">
+        <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400" data-testid="inspector-live-state" role="status">
           {LIVE_TEXT[liveState]}
         </span>
       </div>
@@ -135,7 +135,7 @@ export function LiveInspector() {
         ))}
       </fieldset>
 
-      <p className="text-xs text-zinc-500">
+      <p className="text-xs text-zinc-500 dark:text-zinc-400">
         Showing {visible.length} of {log.entries.length} line{log.entries.length === 1 ? "" : "s"}, newest first. This tab keeps the last {INSPECTOR_BUFFER_LIMIT}
         {log.dropped > 0 ? `; ${log.dropped} older line${log.dropped === 1 ? " was" : "s were"} dropped` : ""}.
       </p>
@@ -147,7 +147,7 @@ export function LiveInspector() {
 
       <ol data-testid="inspector-log" aria-label="Activity" className="flex flex-col divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
         {visible.length === 0 ? (
-          <li className="p-4 text-sm text-zinc-500">
+          <li className="p-4 text-sm text-zinc-500 dark:text-zinc-400">
             {log.entries.length === 0 ? "Nothing yet. Activity appears here as it happens: sign-ins, connections, webhooks, messages." : "No line matches the filters."}
           </li>
         ) : null}
@@ -156,12 +156,12 @@ export function LiveInspector() {
             <div className="flex flex-wrap items-baseline gap-2">
               <Badge variant={variantOf(entry)}>{ACTIVITY_KIND_LABELS[entry.kind]}</Badge>
               <span className="min-w-0 flex-1 break-words">{entry.summary}</span>
-              <span className="text-xs text-zinc-500">
+              <span className="text-xs text-zinc-500 dark:text-zinc-400">
                 <RelativeTime iso={entry.at} now={now} local />
               </span>
             </div>
             {entry.userId || entry.detail ? (
-              <div className="flex flex-wrap items-baseline gap-2 text-xs text-zinc-500">
+              <div className="flex flex-wrap items-baseline gap-2 text-xs text-zinc-500 dark:text-zinc-400">
                 {entry.userId ? <span className="font-mono">user {entry.userId}</span> : null}
                 {entry.detail ? (
                   <details>

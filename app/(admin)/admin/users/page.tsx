@@ -42,14 +42,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </p>
       ) : null}
       {result && q && result.total === 0 ? (
-        <p className="py-8 text-center text-sm text-zinc-500" data-testid="users-no-match">
+        <p className="py-8 text-center text-sm text-zinc-500 dark:text-zinc-400" data-testid="users-no-match">
           No accounts match “{q}”.
         </p>
       ) : result ? (
         <>
           {/* Past the last page (a stale link) the table would claim there are no accounts at all. */}
           {result.users.length === 0 && result.total > 0 ? (
-            <p className="py-8 text-center text-sm text-zinc-500">No accounts on this page.</p>
+            <p className="py-8 text-center text-sm text-zinc-500 dark:text-zinc-400">No accounts on this page.</p>
           ) : (
             <UsersTable users={result.users} currentUserId={admin.id} />
           )}
