@@ -6,10 +6,12 @@
 import { WebSocket } from "ws";
 import { closeReason, PusherEvents, type ProtocolError } from "./protocol";
 
+/**
+ * What a signed-in socket keeps of its sign-in. Not the signed user_data string itself: it is only
+ * echoed once in signin_success, and with a watchlist it is kilobytes per socket.
+ */
 export interface SignedInUser {
   readonly id: string;
-  /** The exact string the app signed; echoed back in signin_success. */
-  readonly userData: string;
   readonly userInfo: unknown;
   readonly watchlist: readonly string[];
 }

@@ -5,12 +5,23 @@
 import type { Channel } from "./channels";
 import type { Connection } from "./connection";
 
+/** A user's sockets (or watchers), remembering the id string it is filed under. */
+class UserConnections extends Set<Connection> {
+  constructor(
+    readonly userId: string,
+    first: Connection,
+  ) {
+    super();
+    this.add(first);
+  }
+}
+
 export class Registry {
   readonly connections = new Map<string, Connection>();
   /** Only channels with at least one subscriber exist here. */
   readonly channels = new Map<string, Channel>();
-  private readonly socketsByUserId = new Map<string, Set<Connection>>();
-  private readonly watchersByUserId = new Map<string, Set<Connection>>();
+  private readonly socketsByUserId = new Map<string, UserConnections>();
+  private readonly watchersByUserId = new Map<string, UserConnections>();
 
   addConnection(connection: Connection): void {
     this.connections.set(connection.socketId, connection);
@@ -27,7 +38,7 @@ export class Registry {
       sockets.add(connection);
       return false;
     }
-    this.socketsByUserId.set(userId, new Set([connection]));
+    this.socketsByUserId.set(userId, new UserConnections(userId, connection));
     return true;
   }
 
@@ -38,6 +49,14 @@ export class Registry {
     if (sockets.size > 0) return false;
     this.socketsByUserId.delete(userId);
     return true;
+  }
+
+  /**
+   * The string already used as a key for this user id (a signed-in or a watched user), or the given
+   * one: equal ids, one copy, so per-socket state (watchlists, user ids) points at shared strings.
+   */
+  canonicalUserId(userId: string): string {
+    return this.socketsByUserId.get(userId)?.userId ?? this.watchersByUserId.get(userId)?.userId ?? userId;
   }
 
   userSockets(userId: string): ReadonlySet<Connection> | undefined {
@@ -51,7 +70,7 @@ export class Registry {
   addWatcher(watchedUserId: string, watcher: Connection): void {
     const watchers = this.watchersByUserId.get(watchedUserId);
     if (watchers) watchers.add(watcher);
-    else this.watchersByUserId.set(watchedUserId, new Set([watcher]));
+    else this.watchersByUserId.set(watchedUserId, new UserConnections(watchedUserId, watcher));
   }
 
   removeWatcher(watchedUserId: string, watcher: Connection): void {

@@ -55,8 +55,17 @@ export class SocketGateway {
     this.sweepTimer.unref();
   }
 
+  /**
+   * Shared by every socket. A listener created inside handleUpgrade would share that call's closure
+   * context with the upgrade callback below, which holds `request`: the IncomingMessage (headers,
+   * raw headers) would then stay reachable from the socket for its whole life.
+   */
+  private readonly onUpgradeSocketError = (error: Error) => this.logger.debug("upgrade socket error", { error });
+  private readonly onWebSocketError = (error: Error) => this.logger.debug("websocket error", { error: error.message });
+  private readonly onOverflow = (connection: Connection) => this.dropSlowConsumer(connection);
+
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on("error", (error) => this.logger.debug("upgrade socket error", { error }));
+    socket.on("error", this.onUpgradeSocketError);
     this.server.handleUpgrade(request, socket, head, (ws) => {
       try {
         this.accept(ws, request);
@@ -90,7 +99,7 @@ export class SocketGateway {
   }
 
   private accept(ws: WebSocket, request: IncomingMessage): void {
-    ws.on("error", (error) => this.logger.debug("websocket error", { error: error.message }));
+    ws.on("error", this.onWebSocketError);
     const address = clientAddress(request);
     const refusal = handshakeProblem(request, this.config.key) ?? this.limits.admissionProblem(request, address);
     if (refusal) {
@@ -99,9 +108,7 @@ export class SocketGateway {
       return;
     }
 
-    const connection = new Connection(this.newSocketId(), ws, address, Date.now(), this.config.maxBufferedBytesPerSocket, (overflowing) =>
-      this.dropSlowConsumer(overflowing),
-    );
+    const connection = new Connection(this.newSocketId(), ws, address, Date.now(), this.config.maxBufferedBytesPerSocket, this.onOverflow);
     this.registry.addConnection(connection);
     this.limits.opened(connection);
     ws.on("message", (data, isBinary) => this.onFrame(connection, data, isBinary));

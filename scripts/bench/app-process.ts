@@ -116,7 +116,11 @@ export class BenchProcess {
   }
 
   static spawn(name: string, args: string[], env: NodeJS.ProcessEnv): BenchProcess {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env, cwd: process.cwd() });
+    return BenchProcess.spawnCommand(name, process.execPath, args, env);
+  }
+
+  static spawnCommand(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): BenchProcess {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env, cwd: process.cwd() });
     return new BenchProcess(name, child);
   }
 
@@ -158,8 +162,8 @@ export interface AppCredentials {
  * `npm run realtime` without tsx's CLI wrapper, so the PID measured is the server itself (and
  * SIGTERM reaches it directly). Limits lifted: every simulated tab comes from 127.0.0.1.
  */
-export function spawnRealtime(credentials: AppCredentials, port: number, webhookUrl: string): BenchProcess {
-  return BenchProcess.spawn("realtime server", ["--import", "tsx", join("scripts", "realtime.ts")], {
+export function spawnRealtime(credentials: AppCredentials, port: number, webhookUrl: string, nodeArgs: string[] = []): BenchProcess {
+  return BenchProcess.spawn("realtime server", [...nodeArgs, "--import", "tsx", join("scripts", "realtime.ts")], {
     ...process.env,
     NODE_ENV: "production",
     PUSHER_APP_ID: credentials.appId,
