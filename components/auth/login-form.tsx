@@ -8,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { banMessage, decodeBanError } from "@/lib/auth/ban";
 import { decodeThrottleError, throttleMessage } from "@/lib/auth/login-throttle-message";
+import { SIGNIN_FAILED_MESSAGE, SIGNIN_UNAVAILABLE_ERROR, SIGNIN_UNAVAILABLE_MESSAGE } from "@/lib/auth/signin-unavailable";
 import { loginFieldErrors, loginSchema, type LoginInput } from "@/lib/validation/auth";
 
 export const INVALID_CREDENTIALS_MESSAGE = "Invalid email or password.";
@@ -19,7 +20,9 @@ export function loginErrorMessage(error: string): string {
   const throttle = decodeThrottleError(error);
   if (throttle) return throttleMessage(throttle);
   if (error === "CredentialsSignin") return INVALID_CREDENTIALS_MESSAGE;
-  return "Signing in failed. Please try again in a moment.";
+  if (error === SIGNIN_UNAVAILABLE_ERROR) return SIGNIN_UNAVAILABLE_MESSAGE;
+  // Never echo an unknown error string: it is the server's text, not a sentence for the user.
+  return SIGNIN_FAILED_MESSAGE;
 }
 
 export interface LoginFormProps {

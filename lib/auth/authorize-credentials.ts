@@ -2,13 +2,15 @@ import "server-only";
 
 import type { User as SessionUser } from "next-auth";
 
-import { encodeBanError, isBanned } from "@/lib/auth/ban";
+import { BANNED_ERROR_PREFIX, encodeBanError, isBanned } from "@/lib/auth/ban";
 import { clientAddress } from "@/lib/auth/client-address";
 import { loginThrottleKeys, recordLoginFailure, recordLoginSuccess, reserveLoginAttempt } from "@/lib/auth/login-throttle";
-import { encodeThrottleError } from "@/lib/auth/login-throttle-message";
+import { encodeThrottleError, THROTTLED_ERROR_PREFIX } from "@/lib/auth/login-throttle-message";
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
+import { SIGNIN_FAILED_ERROR, SIGNIN_UNAVAILABLE_ERROR } from "@/lib/auth/signin-unavailable";
 import { db } from "@/lib/db/client";
 import type { DatabaseClient } from "@/lib/db/types";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
 import { noteRefusedSignIn, noteSignIn } from "@/lib/metrics/events";
 import { loginSchema } from "@/lib/validation/auth";
@@ -57,6 +59,29 @@ export async function authorizeCredentials(
   credentials: Record<string, unknown> | undefined,
   headers: Record<string, string | string[] | undefined> | undefined,
   deps: AuthorizeDependencies = { db, trustProxyHops: env.trustProxyHops },
+): Promise<SessionUser | null> {
+  try {
+    return await checkCredentials(credentials, headers, deps);
+  } catch (error) {
+    // next-auth sends a thrown error's message to the browser (the `error` of the sign-in answer
+    // and URL). Only our encoded ban/throttle errors may travel; a database outage becomes its
+    // own code (the form says to try again shortly, not "wrong password"), anything else a
+    // generic one. Prisma's text ("Invalid `prisma.user.findUnique()` invocation … Can't reach
+    // database server at host:port") never leaves the server.
+    if (error instanceof Error && (error.message.startsWith(BANNED_ERROR_PREFIX) || error.message.startsWith(THROTTLED_ERROR_PREFIX))) throw error;
+    if (isDatabaseUnavailable(error)) {
+      console.error(`[auth] sign-in refused: the database is unavailable (${(error as { code?: string }).code ?? "no code"})`);
+      throw new Error(SIGNIN_UNAVAILABLE_ERROR);
+    }
+    console.error(`[auth] sign-in failed: ${error instanceof Error ? error.name : typeof error}`);
+    throw new Error(SIGNIN_FAILED_ERROR);
+  }
+}
+
+async function checkCredentials(
+  credentials: Record<string, unknown> | undefined,
+  headers: Record<string, string | string[] | undefined> | undefined,
+  deps: AuthorizeDependencies,
 ): Promise<SessionUser | null> {
   const parsed = loginSchema.safeParse(credentials ?? {});
   if (!parsed.success) return null;

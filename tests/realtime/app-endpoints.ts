@@ -2,7 +2,7 @@
  * The app's /pusher/user-auth and /pusher/auth over real HTTP for pusher-js's own ajax transport
  * (the Node build's XMLHttpRequest), so a failed sign-in reaches the client exactly as in the
  * browser: an HTTPAuthError with the HTTP status, or status 0 when nothing answers. The endpoints
- * call the real route handlers; a test can make them answer 503 for a while (`failNext`) or stop
+ * call the app's route files (app/pusher/user-auth/route.ts, app/pusher/auth/route.ts); a test can make them answer 503 for a while (`failNext`) or stop
  * listening altogether (`goDown`, connection refused) and come back on the same port (`comeBack`).
  *
  * pusher-js's Node XMLHttpRequest may not send a Cookie header, so each client sends its session
@@ -28,8 +28,9 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 export async function startAppEndpoints() {
-  const { handleUserAuth } = await import("@/lib/pusher/user-auth");
-  const { handleChannelAuth } = await import("@/lib/pusher/channel-auth");
+  // The route files, so the answer is the app's, database-outage 503 included.
+  const { POST: userAuthRoute } = await import("@/app/pusher/user-auth/route");
+  const { POST: channelAuthRoute } = await import("@/app/pusher/auth/route");
   const calls: EndpointCall[] = [];
   let failures = 0;
   let failStatus = 503;
@@ -54,7 +55,7 @@ export async function startAppEndpoints() {
         const session = req.headers["x-test-session"];
         if (typeof session === "string") headers.set("cookie", session);
         const request = new Request(`${APP_URL}${path}`, { method: "POST", headers, body });
-        response = path === "/pusher/user-auth" ? await handleUserAuth(request) : await handleChannelAuth(request);
+        response = path === "/pusher/user-auth" ? await userAuthRoute(request) : await channelAuthRoute(request);
       }
       call.status = response.status;
       calls.push(call);

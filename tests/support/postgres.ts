@@ -121,7 +121,42 @@ function unprivilegedIds(): { uid: number; gid: number } | undefined {
   throw new Error("Running as root and neither a `postgres` nor a `nobody` user exists to run PostgreSQL as.");
 }
 
-async function startCluster(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
+interface Cluster {
+  adminUrl: string;
+  stop: () => Promise<void>;
+  /** Stops the server ("fast" shutdown: clients are disconnected), keeping its data. */
+  halt: () => Promise<void>;
+  /** Starts it again on the same port and data after halt(). */
+  restart: () => Promise<void>;
+}
+
+function spawnPostgres(bin: string, dataDir: string, base: string, port: number, env: NodeJS.ProcessEnv, ids: { uid: number; gid: number } | undefined) {
+  const child = spawn(
+    path.join(bin, "postgres"),
+    [
+      "-D", dataDir, "-p", String(port),
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", `unix_socket_directories=${base}`,
+      // Throwaway data: durability buys nothing and costs seconds.
+      "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+    ],
+    { env, stdio: ["ignore", "ignore", "pipe"], ...ids },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stderr: () => stderr };
+}
+
+/**
+ * A cluster of its own (never the shared TEST_POSTGRES_URL one) that a test can stop and start
+ * again: a real database outage, for tests of what the app does meanwhile and afterwards.
+ */
+export async function startRestartablePostgres(): Promise<PostgresServer & Pick<Cluster, "halt" | "restart">> {
+  const cluster = await startCluster();
+  return { ...serverFor(cluster.adminUrl, cluster.stop), halt: cluster.halt, restart: cluster.restart };
+}
+
+async function startCluster(): Promise<Cluster> {
   const bin = findPostgresBinDir();
   if (!bin) throw new Error(postgresSkipReason() ?? "no PostgreSQL binaries");
   const ids = unprivilegedIds();
@@ -144,28 +179,30 @@ async function startCluster(): Promise<{ adminUrl: string; stop: () => Promise<v
   // The free port may be taken between probing and binding; try a few.
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
-    const child = spawn(
-      path.join(bin, "postgres"),
-      [
-        "-D", dataDir, "-p", String(port),
-        "-c", "listen_addresses=127.0.0.1",
-        "-c", `unix_socket_directories=${base}`,
-        // Throwaway data: durability buys nothing and costs seconds.
-        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-      ],
-      { env, stdio: ["ignore", "ignore", "pipe"], ...ids },
-    );
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const { child, stderr } = spawnPostgres(bin, dataDir, base, port, env, ids);
     const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
     const ready = await waitForServer(adminUrl, child);
     if (ready) {
-      const stop = stopper(child, base);
+      // The current server process: restart() replaces it (same data directory and port).
+      let current = child;
+      const stop = async () => {
+        await stopper(current, null)();
+        rmSync(base, { recursive: true, force: true });
+      };
       // Safety net if the test process exits without calling stop(): signals are synchronous.
-      process.once("exit", () => child.exitCode === null && child.pid && process.kill(child.pid, "SIGQUIT"));
-      return { adminUrl, stop };
+      process.once("exit", () => current.exitCode === null && current.pid && process.kill(current.pid, "SIGQUIT"));
+      return {
+        adminUrl,
+        stop,
+        halt: () => stopper(current, null)(),
+        async restart() {
+          const next = spawnPostgres(bin, dataDir, base, port, env, ids);
+          current = next.child;
+          if (!(await waitForServer(adminUrl, current))) throw new Error(`PostgreSQL did not start again: ${next.stderr().trim().split("\n").slice(-5).join("\n")}`);
+        },
+      };
     }
-    lastError = stderr;
+    lastError = stderr();
     if (child.exitCode === null) await stopper(child, null)();
   }
   rmSync(base, { recursive: true, force: true });

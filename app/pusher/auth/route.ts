@@ -1,5 +1,6 @@
 import { handleChannelAuth } from "@/lib/pusher/channel-auth";
+import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
 
 export const dynamic = "force-dynamic";
 
-export const POST = (request: Request) => handleChannelAuth(request);
+export const POST = answeringDatabaseOutage((request: Request) => handleChannelAuth(request));

@@ -1,5 +1,6 @@
 import { handleUserAuth } from "@/lib/pusher/user-auth";
+import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
 
 export const dynamic = "force-dynamic";
 
-export const POST = (request: Request) => handleUserAuth(request);
+export const POST = answeringDatabaseOutage((request: Request) => handleUserAuth(request));

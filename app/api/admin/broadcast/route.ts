@@ -1,3 +1,4 @@
 import { handleBroadcast } from "@/lib/admin/broadcast";
+import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
 
-export const POST = (request: Request) => handleBroadcast(request);
+export const POST = answeringDatabaseOutage((request: Request) => handleBroadcast(request));

@@ -1,1 +1,4 @@
-export { handleGetRoster as GET } from "@/lib/admin/roster";
+import { handleGetRoster } from "@/lib/admin/roster";
+import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
+
+export const GET = answeringDatabaseOutage(handleGetRoster);

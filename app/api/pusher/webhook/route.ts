@@ -1,1 +1,4 @@
-export { handlePusherWebhook as POST } from "@/lib/pusher/webhook";
+import { handlePusherWebhook } from "@/lib/pusher/webhook";
+import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
+
+export const POST = answeringDatabaseOutage(handlePusherWebhook);

@@ -1,3 +1,4 @@
 import { handleAuditExport } from "@/lib/admin/audit-csv";
+import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
 
-export const GET = handleAuditExport;
+export const GET = answeringDatabaseOutage(handleAuditExport);

@@ -1,3 +1,4 @@
 import { handleReceipt } from "@/lib/messages/receipts";
+import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
 
-export const POST = async (request: Request, { params }: { params: Promise<{ messageId: string }> }) => handleReceipt(request, (await params).messageId, "read");
+export const POST = answeringDatabaseOutage(async (request: Request, { params }: { params: Promise<{ messageId: string }> }) => handleReceipt(request, (await params).messageId, "read"));

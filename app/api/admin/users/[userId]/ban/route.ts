@@ -1,3 +1,4 @@
 import { handleBanUser } from "@/lib/admin/ban";
+import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
 
-export const POST = async (request: Request, { params }: { params: Promise<{ userId: string }> }) => handleBanUser(request, (await params).userId);
+export const POST = answeringDatabaseOutage(async (request: Request, { params }: { params: Promise<{ userId: string }> }) => handleBanUser(request, (await params).userId));
