@@ -37,17 +37,21 @@ export function RosterRow({ user, now, hydrated, currentUserId, actions }: { use
         <RelativeTime iso={user.lastActivityAt} now={now} local={hydrated} />
       </TableCell>
       <TableCell>
-        <div className="flex justify-end gap-2">
-          <Button size="sm" variant="outline" onClick={() => actions.onMessage(user)}>
-            Send message
-            <span className="sr-only"> to {user.name}</span>
-          </Button>
-          <Button size="sm" variant="destructive" onClick={() => actions.onKick(user)}>
-            Kick
-            <span className="sr-only"> {user.name}</span>
-          </Button>
-          <RevokeButtons user={user} currentUserId={currentUserId} onSignOutEverywhere={actions.onSignOutEverywhere} onBan={actions.onBan} />
-        </div>
+        {/* The buttons only open dialogs, which need JavaScript: rendered once hydrated, they cost
+            the server's HTML nothing (four of them were two thirds of a row's 2.7 KB). */}
+        {hydrated ? (
+          <div className="flex justify-end gap-2">
+            <Button size="sm" variant="outline" onClick={() => actions.onMessage(user)}>
+              Send message
+              <span className="sr-only"> to {user.name}</span>
+            </Button>
+            <Button size="sm" variant="destructive" onClick={() => actions.onKick(user)}>
+              Kick
+              <span className="sr-only"> {user.name}</span>
+            </Button>
+            <RevokeButtons user={user} currentUserId={currentUserId} onSignOutEverywhere={actions.onSignOutEverywhere} onBan={actions.onBan} />
+          </div>
+        ) : null}
       </TableCell>
     </TableRow>
   );

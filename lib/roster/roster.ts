@@ -19,9 +19,17 @@ async function groupsOf(live: Prisma.RealtimeConnectionWhereInput, userIds: stri
   return groups;
 }
 
+/** One page of the users' connection groups in an aggregate order (connections, sign-in, activity). */
+async function pagedGroups(live: Prisma.RealtimeConnectionWhereInput, query: RosterQuery, skip: number, take: number): Promise<ConnectionGroup[]> {
+  const where: Prisma.RealtimeConnectionWhereInput = query.q ? { AND: [live, { user: searchWhere(query.q) }] } : live;
+  const groups = await db.realtimeConnection.groupBy({ by: ["userId"], where, orderBy: groupOrder(query), skip, take, ...GROUP_AGGREGATES });
+  return groups;
+}
+
 /** The aggregate sorts, as groupBy orderings; the user id makes the order total so pages never overlap. */
-function groupOrder({ sort, dir }: RosterQuery): Prisma.RealtimeConnectionOrderByWithAggregationInput[] {
-  const key: Prisma.RealtimeConnectionOrderByWithAggregationInput =
+type GroupOrder = Pick<Prisma.RealtimeConnectionOrderByWithAggregationInput, "_count" | "_min" | "_max" | "userId">;
+function groupOrder({ sort, dir }: RosterQuery): GroupOrder[] {
+  const key: GroupOrder =
     sort === "connections" ? { _count: { id: dir } } : sort === "signed-in" ? { _min: { signedInAt: dir } } : { _max: { lastActivityAt: dir } };
   return [key, { userId: "asc" }];
 }
@@ -31,31 +39,33 @@ function groupOrder({ sort, dir }: RosterQuery): Prisma.RealtimeConnectionOrderB
  * sorted in SQL by name (like /admin/users), by when they signed in, by last activity or by number
  * of connections. A constant number of queries whatever the roster's size: counts, then the page's
  * users (name order) or the page's connection groups (aggregate orders), then the other half for
- * those ≤ pageSize users only. Nothing is ever loaded for users off the page.
+ * those ≤ pageSize users only. Nothing is ever loaded for users off the page. No transaction, for
+ * the reason given at getRosterChanges: a count may be a moment apart from the rows, which the
+ * next delta or resync corrects.
  */
 export async function getRosterPage(query: RosterQuery, now: Date = new Date(), pageSize = ROSTER_PAGE_SIZE): Promise<RosterPage> {
   const live = liveConnectionWhere(now);
   const matching = onlineUsersWhere(live, query.q);
   const skip = (query.page - 1) * pageSize;
 
-  const counts = [db.user.count({ where: onlineUsersWhere(live, undefined) }), db.realtimeConnection.count({ where: live }), db.user.count({ where: matching })] as const;
+  // Without a search, the matching users are the online users: one count fewer.
+  const counting = Promise.all([
+    db.user.count({ where: onlineUsersWhere(live, undefined) }),
+    db.realtimeConnection.count({ where: live }),
+    query.q ? db.user.count({ where: matching }) : null,
+  ]);
   let users: RosterUser[];
   let groups: ConnectionGroup[];
-  let onlineUsers: number;
-  let connections: number;
-  let total: number;
   if (query.sort === "name") {
     const order: Prisma.UserOrderByWithRelationInput[] = [{ name: query.dir }, { email: query.dir }, { id: query.dir }];
-    [onlineUsers, connections, total, users] = await db.$transaction([...counts, db.user.findMany({ where: matching, orderBy: order, skip, take: pageSize, select: USER_SELECT })]);
+    users = await db.user.findMany({ where: matching, orderBy: order, skip, take: pageSize, select: USER_SELECT });
     groups = await groupsOf(live, users.map((user) => user.id));
   } else {
-    const connectionWhere: Prisma.RealtimeConnectionWhereInput = query.q ? { AND: [live, { user: searchWhere(query.q) }] } : live;
-    [onlineUsers, connections, total, groups] = await db.$transaction([
-      ...counts,
-      db.realtimeConnection.groupBy({ by: ["userId"], where: connectionWhere, orderBy: groupOrder(query), skip, take: pageSize, ...GROUP_AGGREGATES }),
-    ]);
+    groups = await pagedGroups(live, query, skip, pageSize);
     users = groups.length ? await db.user.findMany({ where: { id: { in: groups.map((group) => group.userId) } }, select: USER_SELECT }) : [];
   }
+  const [onlineUsers, connections, matchingCount] = await counting;
+  const total = matchingCount ?? onlineUsers;
 
   const byUser = new Map(groups.map((group) => [group.userId, group]));
   const usersById = new Map(users.map((user) => [user.id, user]));
