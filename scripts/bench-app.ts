@@ -16,14 +16,18 @@
  *   --tabs-per-user 5           BENCH_TABS_PER_USER   users = ceil(tabs / this); each user logs in once
  *   --databases sqlite,postgresql BENCH_DATABASES
  *   --login-concurrency 50      BENCH_LOGIN_CONCURRENCY
- *   --open-concurrency 500      BENCH_OPEN_CONCURRENCY tabs signing in at once during the storm
+ *   --open-concurrency 200      BENCH_OPEN_CONCURRENCY tabs signing in at once during the storm
  *   --build                     BENCH_BUILD=1         run `next build` first (under /tmp/next-build.lock)
- *   --profile                   BENCH_PROFILE=1       V8 CPU profile of the Next server (tmp/bench/*.cpuprofile)
+ *   --build-dir DIR             BENCH_BUILD_DIR       serve this project directory's existing build instead
+ *   --profile                   BENCH_PROFILE=1       V8 CPU profile of the Next server during the storm (inspector)
+ *   --compare-connections 10000 BENCH_COMPARE_CONNECTIONS  the realtime server vs soketi 1.6.1 vs bare ws:
+ *                                                     CPU per sign-in, RSS per connection (signin-compare.ts)
+ *   --no-compare / --compare-only                     skip that part / run only that part
  *   --out tmp/bench             BENCH_OUT
  *   --timeout-minutes 30        BENCH_TIMEOUT_MINUTES whole-run watchdog
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -36,6 +40,8 @@ import { BrowserHttp, destroyAgents } from "./bench/app-http";
 import { LoadHandle } from "./bench/app-load-ipc";
 import { freePort, spawnNext, spawnRealtime, type AppCredentials, type BenchProcess } from "./bench/app-process";
 import { machineCpuMs, machineInfo, sourceInfo } from "./bench/machine";
+import { compareWithSoketi, type BackendFigures } from "./bench/signin-compare";
+import { InspectorProfiler } from "./bench/inspector-profile";
 import { BenchFlags } from "./bench/options";
 import { hotFunctions } from "./bench/profile-summary";
 import { formatBytes, formatMs, summarize, table, type Summary } from "./bench/stats";
@@ -43,17 +49,21 @@ import { sleep, withTimeout } from "./bench/timeouts";
 
 const flags = BenchFlags.parse(
   process.argv.slice(2),
-  ["tabs", "tabs-per-user", "databases", "login-concurrency", "open-concurrency", "out", "timeout-minutes"],
-  ["profile", "build"],
+  ["tabs", "tabs-per-user", "databases", "login-concurrency", "open-concurrency", "compare-connections", "build-dir", "out", "timeout-minutes"],
+  ["profile", "build", "no-compare", "compare-only"],
 );
 const options = {
   tabs: flags.positiveList("tabs", "BENCH_TABS", "1000,10000"),
   tabsPerUser: flags.positive("tabs-per-user", "BENCH_TABS_PER_USER", 5),
   databases: flags.text("databases", "BENCH_DATABASES", "sqlite,postgresql").split(",").map((name) => name.trim()),
   loginConcurrency: flags.positive("login-concurrency", "BENCH_LOGIN_CONCURRENCY", 50),
-  openConcurrency: flags.positive("open-concurrency", "BENCH_OPEN_CONCURRENCY", 500),
+  openConcurrency: flags.positive("open-concurrency", "BENCH_OPEN_CONCURRENCY", 200),
   profile: flags.isSet("profile", "BENCH_PROFILE"),
   build: flags.isSet("build", "BENCH_BUILD"),
+  buildDir: flags.text("build-dir", "BENCH_BUILD_DIR", ""),
+  compareConnections: flags.positive("compare-connections", "BENCH_COMPARE_CONNECTIONS", 10_000),
+  compare: !flags.isSet("no-compare", "BENCH_NO_COMPARE"),
+  compareOnly: flags.isSet("compare-only", "BENCH_COMPARE_ONLY"),
   outDir: resolve(flags.text("out", "BENCH_OUT", join("tmp", "bench"))),
   timeoutMinutes: flags.positive("timeout-minutes", "BENCH_TIMEOUT_MINUTES", 30),
 };
@@ -173,10 +183,10 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
   const webhookUrl = `http://127.0.0.1:${appPort}/api/pusher/webhook`;
   const appUrl = `http://127.0.0.1:${appPort}`;
   let realtime = spawnRealtime(credentials, realtimePort, webhookUrl);
-  const profileDir = join(options.outDir, `app-profile-${database}-${tabCount}-${Date.now()}`);
+  const inspectorPort = options.profile ? await freePort() : 0;
   const app = spawnNext(
     { port: appPort, databaseUrl: store.url, nextAuthSecret: randomBytes(32).toString("hex"), credentials, realtimePort, buildDir },
-    options.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    options.profile ? [`--inspect=127.0.0.1:${inspectorPort}`] : [],
   );
   const load = LoadHandle.start();
   const meter: Meter = { app, realtime: () => realtime, load };
@@ -216,12 +226,23 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
 
     // --- Sign-in storm: N tabs, then until every connection row is confirmed (webhooks done).
     log(`${database} N=${tabCount}: sign-in storm`);
+    const profiler = options.profile ? await InspectorProfiler.connect(inspectorPort) : undefined;
+    await profiler?.start();
     const stormCpu = await startPhase(meter);
     const storm = await load.send<"open">({ op: "open", tabs: tabCount, concurrency: options.openConcurrency, timeoutMs: STEP_TIMEOUT_MS }, STEP_TIMEOUT_MS);
     const settled = await waitRosterExact(db, load, admin, STEP_TIMEOUT_MS);
     const stormPhase = await endPhase(meter, stormCpu);
+    if (profiler) {
+      const file = join(options.outDir, `app-storm-${database}-${tabCount}-${Date.now()}.cpuprofile`);
+      await profiler.stop(file);
+      profiler.close();
+      const summary = hotFunctions(file, 30);
+      log(`Next server profile of the storm: ${file}, busy ${formatMs(summary.busyMs)} ms`);
+      for (const fn of summary.functions) log(`  ${fn.selfMs.toFixed(0).padStart(6)} ms ${fn.percent.toFixed(1).padStart(5)}%  ${fn.name}  ${fn.location}`);
+    }
     const stormResult = {
       tabs: storm.opened,
+      deadTabs: storm.dead,
       signedInMs: storm.elapsedMs,
       tabsPerSecond: (storm.opened / storm.elapsedMs) * 1000,
       rosterExactAfterMs: settled.ms,
@@ -272,7 +293,7 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
     realtime = spawnRealtime(credentials, realtimePort, webhookUrl);
     await realtime.waitReady(realtimePort, 60_000);
     const restartedAfterMs = performance.now() - restartStartedAt;
-    await load.send({ op: "wait-signins", atLeast: 2, timeoutMs: STEP_TIMEOUT_MS }, STEP_TIMEOUT_MS);
+    const again = await load.send<"signed-in">({ op: "wait-signins", atLeast: 2, timeoutMs: STEP_TIMEOUT_MS }, STEP_TIMEOUT_MS);
     const signedInAgainMs = performance.now() - restartStartedAt;
     const exact = await waitRosterExact(db, load, admin, STEP_TIMEOUT_MS);
     const reconnectPhase = await endPhase(meter, reconnectCpu, realtimeCpuBefore);
@@ -282,6 +303,7 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
     const reconnectResult = {
       tabs: remaining,
       oldServerExitCode: exitCode,
+      signinsLost: again.lost,
       restartMs: restartedAfterMs,
       allSignedInAgainMs: signedInAgainMs,
       rosterExactMs: performance.now() - restartStartedAt,
@@ -300,17 +322,10 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
     await load.send({ op: "stop" }, 60_000).catch(() => {});
     load.kill();
     destroyAgents();
-    await app.stop(30_000);
+    await app.stop(5_000);
     await realtime.stop(15_000);
     await db.$disconnect();
     await store.drop();
-    if (options.profile && existsSync(profileDir)) {
-      for (const file of readdirSync(profileDir).filter((name) => name.endsWith(".cpuprofile"))) {
-        const summary = hotFunctions(join(profileDir, file), 25);
-        log(`profile ${join(profileDir, file)}: busy ${formatMs(summary.busyMs)} ms of ${formatMs(summary.totalMs)} ms`);
-        for (const fn of summary.functions) log(`  ${fn.selfMs.toFixed(0).padStart(6)} ms  ${fn.name}  ${fn.location}`);
-      }
-    }
   }
 }
 
@@ -330,6 +345,7 @@ function report(results: RunResult[]): string {
   add("app CPU per login / cores used", (run) => `${ms(run.login.appCpuMsPerLogin)} / ${run.login.appCores.toFixed(2)}`);
   add("roster API p50 / p99 during logins", (run) => `${ms(run.login.rosterApiMs.p50)} / ${ms(run.login.rosterApiMs.p99)}`);
   add("storm: all signed in / tabs/s", (run) => `${ms(run.storm.signedInMs)} / ${run.storm.tabsPerSecond.toFixed(0)}`);
+  add("storm: tabs that never signed in", (run) => String(run.storm.deadTabs));
   add("storm: roster exact after", (run) => ms(run.storm.rosterExactAfterMs));
   add("CPU per tab: app / realtime / tabs", (run) => `${ms(run.storm.appCpuMsPerTab)} / ${ms(run.storm.realtimeCpuMsPerTab)} / ${ms(run.storm.loadCpuMsPerTab)}`);
   add("app CPU per tab ÷ realtime's", (run) => (run.storm.appCpuMsPerTab / run.storm.realtimeCpuMsPerTab).toFixed(2));
@@ -341,12 +357,27 @@ function report(results: RunResult[]): string {
   add("app CPU per vacated webhook event", (run) => ms(run.churn.appCpuMsPerVacated));
   add("restart: tabs / server back after", (run) => `${run.reconnect.tabs} / ${ms(run.reconnect.restartMs)}`);
   add("restart: all signed in / roster exact", (run) => `${ms(run.reconnect.allSignedInAgainMs)} / ${ms(run.reconnect.rosterExactMs)}`);
+  add("restart: sign-ins lost", (run) => String(run.reconnect.signinsLost));
   add("restart: 5xx+network / /pusher/auth 403", (run) => `${run.reconnect.serverErrors} / ${run.reconnect.channelAuth403}`);
   add("restart: CPU per tab app / realtime", (run) => `${ms(run.reconnect.appCpuMsPerTab)} / ${ms(run.reconnect.realtimeCpuMsPerTab)}`);
   add("other processes (cores) storm / restart", (run) =>
     `${((run.storm.cpu.otherMs ?? 0) / run.storm.cpu.wallMs).toFixed(2)} / ${((run.reconnect.cpu.otherMs ?? 0) / run.reconnect.cpu.wallMs).toFixed(2)}`,
   );
   return table(rows);
+}
+
+function compareReport(rows: BackendFigures[]): string {
+  return table([
+    ["realtime backend (user_data)", "N", "CPU per sign-in", "CPU per connect", "RSS per signed-in conn", "of which sign-in"],
+    ...rows.map((row) => [
+      `${row.backend} (${row.variant})`,
+      String(row.connections),
+      `${row.signinCpuMicrosPerSignin.toFixed(0)} µs`,
+      `${row.connectCpuMicrosPerConnection.toFixed(0)} µs`,
+      formatBytes(row.rssPerSignedInConnectionBytes),
+      formatBytes(row.rssPerSigninBytes),
+    ]),
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -358,15 +389,28 @@ async function main(): Promise<void> {
   watchdog.unref();
   const startedAt = new Date();
   const results: RunResult[] = [];
-  const build = snapshotProductionBuild(options.build);
-  log(`production build ${build.buildId} copied to ${build.dir}`);
-  for (const database of options.databases) {
-    for (const tabs of options.tabs) results.push(await withTimeout(runOne(database, tabs, build.dir), options.timeoutMinutes * 60_000, `${database} N=${tabs}`));
+  let buildId: string | undefined;
+  if (!options.compareOnly) {
+    const build = options.buildDir
+      ? { dir: resolve(options.buildDir), buildId: readFileSync(join(options.buildDir, ".next", "BUILD_ID"), "utf8").trim() }
+      : snapshotProductionBuild(options.build);
+    buildId = build.buildId;
+    log(`production build ${build.buildId} copied to ${build.dir}`);
+    for (const database of options.databases) {
+      for (const tabs of options.tabs) results.push(await withTimeout(runOne(database, tabs, build.dir), options.timeoutMinutes * 60_000, `${database} N=${tabs}`));
+    }
   }
-  const output = { startedAt: startedAt.toISOString(), buildId: build.buildId, machine: machineInfo(), source: sourceInfo(), options, results };
+  let compare: BackendFigures[] = [];
+  if (options.compare || options.compareOnly) {
+    const credentials = { appId: `bench-${randomBytes(3).toString("hex")}`, key: randomBytes(10).toString("hex"), secret: randomBytes(24).toString("hex") };
+    compare = await compareWithSoketi(options.compareConnections, credentials, log);
+  }
+  const output = { startedAt: startedAt.toISOString(), buildId, machine: machineInfo(), source: sourceInfo(), options, results, compare };
   const file = join(options.outDir, `app-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, JSON.stringify(output, null, 2));
-  console.log(`\n${report(results)}\n\nwritten to ${file}`);
+  if (results.length > 0) console.log(`\n${report(results)}`);
+  if (compare.length > 0) console.log(`\n${compareReport(compare)}`);
+  console.log(`\nwritten to ${file}`);
   process.exit(0);
 }
 

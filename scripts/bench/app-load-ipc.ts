@@ -34,9 +34,9 @@ export type LoadCommand =
 export type LoadReply =
   | { op: "ok" }
   | { op: "login"; ms: number[]; failures: string[]; failed: number; elapsedMs: number }
-  | { op: "open"; elapsedMs: number; opened: number }
+  | { op: "open"; elapsedMs: number; opened: number; dead: number }
   | { op: "closed"; closedAt: number; socketIds: string[] }
-  | { op: "signed-in"; elapsedMs: number; lastSignedInAt: number }
+  | { op: "signed-in"; elapsedMs: number; lastSignedInAt: number; lost: number }
   | { op: "terminated"; at: number[]; tabs: number }
   | { op: "snapshot"; tabs: TabSnapshot[]; answers: Record<string, number> }
   | { op: "stats"; cpuMicros: number; rss: number };

@@ -99,6 +99,16 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: () => st
   }
 }
 
+/**
+ * A tab that will not sign in again by itself: pusher-js gave up (a 4000–4099 close such as 4009,
+ * "not authorized in time"), or a sign-in failure the client does not retry.
+ */
+function isDead(tab: Tab): boolean {
+  const state = tab.client.getState();
+  const connection = tab.client.pusher.connection.state;
+  return connection === "failed" || connection === "disconnected" || (state.status === "signin-failed" && state.retryAt === null);
+}
+
 const openTabs = () => tabs.filter((tab) => !tab.closed && tab.terminatedAt === null);
 
 function snapshot(tab: Tab): TabSnapshot {
@@ -150,13 +160,20 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       for (let index = 0; index < command.tabs; index++) {
         inFlight.push(openTab(browsers[(first + index) % browsers.length]!));
         if (inFlight.length >= command.concurrency) {
-          await waitUntil(() => inFlight.some(isLive), command.timeoutMs, () => "no tab of the batch signed in");
-          inFlight = inFlight.filter((tab) => !isLive(tab));
+          await waitUntil(() => inFlight.some((tab) => isLive(tab) || isDead(tab)), command.timeoutMs, () => "no tab of the batch signed in");
+          inFlight = inFlight.filter((tab) => !isLive(tab) && !isDead(tab));
         }
       }
       const opened = tabs.slice(first);
-      await waitUntil(() => opened.every(isLive), command.timeoutMs, () => `${opened.filter((tab) => !isLive(tab)).length} of ${opened.length} tabs not signed in`);
-      return { op: "open", elapsedMs: performance.now() - startedAt, opened: opened.length };
+      const settled = (tab: Tab) => isLive(tab) || isDead(tab);
+      await waitUntil(() => opened.every(settled), command.timeoutMs, () => `${opened.filter((tab) => !settled(tab)).length} of ${opened.length} tabs not signed in`);
+      const dead = opened.filter(isDead);
+      // Dead tabs are out of the run (closed), so later phases measure the live ones only.
+      for (const tab of dead) {
+        tab.closed = true;
+        tab.client.stop();
+      }
+      return { op: "open", elapsedMs: performance.now() - startedAt, opened: opened.length - dead.length, dead: dead.length };
     }
 
     case "close": {
@@ -172,10 +189,15 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
     case "wait-signins": {
       // Every open tab has signed in at least `atLeast` times in total and is live on its socket.
       const startedAt = performance.now();
-      const pending = () => openTabs().filter((tab) => tab.signins < command.atLeast || !isLive(tab));
+      const pending = () => openTabs().filter((tab) => (tab.signins < command.atLeast || !isLive(tab)) && !isDead(tab));
       await waitUntil(() => pending().length === 0, command.timeoutMs, () => `${pending().length} open tabs not signed in again`);
-      const open = openTabs();
-      return { op: "signed-in", elapsedMs: performance.now() - startedAt, lastSignedInAt: Math.max(...open.map((tab) => tab.lastSignedInAt)) };
+      const lost = openTabs().filter(isDead);
+      const open = openTabs().filter((tab) => !isDead(tab));
+      for (const tab of lost) {
+        tab.closed = true;
+        tab.client.stop();
+      }
+      return { op: "signed-in", lost: lost.length, elapsedMs: performance.now() - startedAt, lastSignedInAt: Math.max(...open.map((tab) => tab.lastSignedInAt)) };
     }
 
     case "wait-terminated": {
