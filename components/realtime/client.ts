@@ -85,17 +85,23 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   // so a retry clears that public flag first: signin() then runs the user authenticator again.
   const retryDelay = options.signinRetryDelayMs ?? signinRetryDelayMs;
   let retryAttempt = 0;
+  // One pending retry at a time: a sign-in on this socket, or a new connection after the
+  // authorized-connections timeout closed the last one.
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryKind: "signin" | "reconnect" | null = null;
   const cancelRetry = () => {
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
+    retryKind = null;
   };
-  const scheduleRetry = (retry: () => void) => {
+  const scheduleRetry = (kind: "signin" | "reconnect", retry: () => void) => {
     cancelRetry();
     const delay = retryDelay(retryAttempt);
     retryAttempt += 1;
+    retryKind = kind;
     retryTimer = setTimeout(() => {
       retryTimer = null;
+      retryKind = null;
       if (!stopped) retry();
     }, delay);
     return Date.now() + delay;
@@ -121,8 +127,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         if (channel?.subscribed) channel.unsubscribe();
       }
       subscribedChannel = null;
-      // A pending retry belonged to that socket too; pusher-js signs the next one in by itself.
-      cancelRetry();
+      // A pending sign-in retry belonged to that socket too; pusher-js signs the next one in by itself.
+      if (retryKind === "signin") cancelRetry();
     }
     // Once terminated, the "disconnected" that follows is expected; keep the terminated flag.
     update({
@@ -134,10 +140,11 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   });
 
   pusher.connection.bind("error", (error: unknown) => {
-    if (isAuthorizationTimeout(error) && !state.terminated) {
+    if (isAuthorizationTimeout(error)) {
       // The server closed an unsigned socket (the app could not sign it in in time). pusher-js
-      // gives up on 4009; connect again after a backoff and sign in on the new socket.
-      scheduleRetry(() => pusher.connect());
+      // gives up on 4009; connect again after a backoff and sign in on the new socket. pusher-js
+      // reports the one close up to three times: schedule once.
+      if (!state.terminated && retryKind !== "reconnect") scheduleRetry("reconnect", () => pusher.connect());
       return;
     }
     if (!isAdminTermination(error) || state.terminated) return;
@@ -171,7 +178,13 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       update({ status: "signin-failed", error, retryAt: null });
       return;
     }
-    update({ status: "signin-failed", error, retryAt: scheduleRetry(signInAgain) });
+    // A socket that is gone already is signed in again by its successor: pusher-js does that on
+    // every new connection, and a reconnect may be pending (authorized-connections timeout).
+    if (retryKind === "reconnect" || pusher.connection.state !== "connected") {
+      update({ status: "signin-failed", error });
+      return;
+    }
+    update({ status: "signin-failed", error, retryAt: scheduleRetry("signin", signInAgain) });
   });
 
   pusher.user.bind(UserEvents.message, (data: unknown) => {
