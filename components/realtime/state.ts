@@ -38,10 +38,11 @@ export function describeStatus(state: Pick<RealtimeState, "status" | "error"> & 
     case "signed-in":
       return "Signed in";
     case "signin-failed": {
-      const failed = `Sign-in failed: ${state.error ?? "unknown error"}`;
-      if (state.retryAt == null) return failed;
+      const reason = state.error ?? "unknown error";
+      if (state.retryAt == null) return `Sign-in failed: ${reason}`;
+      // The retry first: the header truncates long status text.
       const seconds = Math.ceil((state.retryAt - now) / 1000);
-      return seconds > 0 ? `${failed}, retrying in ${seconds} s` : `${failed}, retrying now`;
+      return `Sign-in failed, retrying ${seconds > 0 ? `in ${seconds} s` : "now"} (${reason})`;
     }
     case "disconnected":
       return "Disconnected";

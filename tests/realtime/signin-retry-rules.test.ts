@@ -36,9 +36,9 @@ describe("sign-in backoff", () => {
 describe("the status words while a retry waits", () => {
   it("counts down to the retry", () => {
     const state = { status: "signin-failed" as const, error: "the server answered HTTP 503", retryAt: 10_000 };
-    expect(describeStatus(state, 6_000)).toBe("Sign-in failed: the server answered HTTP 503, retrying in 4 s");
-    expect(describeStatus(state, 9_500)).toBe("Sign-in failed: the server answered HTTP 503, retrying in 1 s");
-    expect(describeStatus(state, 10_000)).toBe("Sign-in failed: the server answered HTTP 503, retrying now");
+    expect(describeStatus(state, 6_000)).toBe("Sign-in failed, retrying in 4 s (the server answered HTTP 503)");
+    expect(describeStatus(state, 9_500)).toBe("Sign-in failed, retrying in 1 s (the server answered HTTP 503)");
+    expect(describeStatus(state, 10_000)).toBe("Sign-in failed, retrying now (the server answered HTTP 503)");
     expect(describeStatus({ ...state, retryAt: null }, 6_000)).toBe("Sign-in failed: the server answered HTTP 503");
   });
 
