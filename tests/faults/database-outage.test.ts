@@ -24,6 +24,7 @@ import {
 } from "@/tests/support/app-harness";
 import { postgresSkipReason, startRestartablePostgres } from "@/tests/support/postgres";
 import { startAppEndpoints } from "@/tests/realtime/app-endpoints";
+import { startSignInServer, type SignInServer } from "@/tests/auth/support/sign-in-server";
 
 const MESSAGE = "The database is unavailable right now. Try again in a few seconds.";
 /** Anything of Prisma's or the driver's that must never reach a client. */
@@ -34,6 +35,7 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
   let harness: Harness;
   let cast: Awaited<ReturnType<typeof createCast>>;
   let endpoints: Awaited<ReturnType<typeof startAppEndpoints>>;
+  let signInServer: SignInServer;
   let routes: {
     userAuth: typeof import("@/app/pusher/user-auth/route");
     channelAuth: typeof import("@/app/pusher/auth/route");
@@ -64,12 +66,14 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
       roster: await import("@/app/api/admin/roster/route"),
     };
     ({ authorizeCredentials } = await import("@/lib/auth/authorize-credentials"));
+    signInServer = await startSignInServer((await import("@/lib/auth/options")).authOptions);
     ({ loginErrorMessage } = await import("@/components/auth/login-form"));
   }, 60_000);
 
   afterAll(async () => {
     for (const client of clients) client.stop();
     await endpoints?.close();
+    await signInServer?.close();
     await postgres?.restart().catch(() => {});
     await harness?.close();
     await postgres?.stop();
@@ -116,6 +120,10 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
     expect(during.user).toBeNull();
     expect(during.error).toBe("SignInUnavailable");
     expect(loginErrorMessage(during.error!)).toBe("Sign-in is temporarily unavailable. Try again shortly.");
+    // The same through next-auth's real handler, as the browser's signIn() sees it: the error in
+    // next-auth's answer URL is the code, not Prisma's message (which it was before).
+    const viaNextAuth = await signInServer.signIn({ email: carolEmail, password: PASSWORD });
+    expect(viaNextAuth).toMatchObject({ error: "SignInUnavailable", sessionCookie: null });
 
     // A tab opened during the outage: its sign-in gets 503 and waits to retry.
     const { createRealtimeClient } = await import("@/components/realtime/client");
@@ -136,6 +144,7 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
     }
     expect((await login()).user).toMatchObject({ email: carolEmail });
     expect((await login("wrong password")).error).toBeNull();
+    expect((await signInServer.signIn({ email: carolEmail, password: PASSWORD })).sessionCookie).toMatch(/^next-auth\.session-token=/);
     await waitFor(() => tab.getState().status === "signed-in", { timeoutMs: 10_000, message: "the tab signed in by itself" });
     const bobSocket = tab.getState().socketId!;
     expect(endpoints.calls.filter((call) => call.path === "/pusher/user-auth" && call.socketId === bobSocket).map((call) => call.status).slice(-1)).toEqual([200]);
