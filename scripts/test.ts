@@ -1,18 +1,25 @@
 /**
  * `npm test`: the whole suite, the same on a laptop and in CI.
- *   0. ESLint and the TypeScript compiler over the whole project.
+ *   0. ESLint, the TypeScript compiler, and the lock file check (`npm run check:lock`).
  *   1. Vitest: unit and integration tests (real SQLite/PostgreSQL, real realtime server, official SDKs).
  *   2. A production build of the app, then Playwright end-to-end tests in Chromium against it.
  * When PostgreSQL is installed, the integration suites and the browser tests run a second time
  * with the app on PostgreSQL.
- * Arguments after `--` go to Vitest, e.g. `npm test -- tests/realtime`; `--skip-e2e` skips step 2.
+ *   3. On independent peers (tests/support/peers.ts): the browser suite on soketi 1.6.1, the doctor
+ *      against soketi (passing, and failing with user authentication off), two app instances on one
+ *      PostgreSQL, and two app instances on a two-node soketi cluster joined by Redis. soketi is
+ *      installed at test time into tests/peers/soketi/node_modules. Locally a peer that can't be
+ *      installed (soketi, redis-server, PostgreSQL) skips its steps with the reason; with CI=true or
+ *      REQUIRE_PEERS=1 it is a failure.
+ * Arguments after `--` go to Vitest, e.g. `npm test -- tests/realtime`; `--skip-e2e` skips steps 2-3.
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
+import { freePort } from "../tests/support/free-port";
 import { findPostgresBinDir, startPostgresServer } from "../tests/support/postgres";
+import { peerSteps } from "./support/peer-steps";
 
 const args = process.argv.slice(2);
 // Offline machines and CI: keep Next's build and server from trying to send telemetry.
@@ -36,6 +43,7 @@ async function main(): Promise<number> {
   if (wholeSuite) {
     results.push(["lint (eslint)", run("eslint", [bin("eslint", "bin/eslint.js"), "."])]);
     results.push(["types (tsc)", run("tsc", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."])]);
+    results.push(["lock file (check:lock)", run("check:lock", [bin("tsx", "dist/cli.mjs"), join("scripts", "check-lock.ts")])]);
   }
 
   const vitest = [bin("vitest", "vitest.mjs"), "run"];
@@ -77,6 +85,8 @@ async function main(): Promise<number> {
           await server.stop();
         }
       }
+
+      results.push(...(await peerSteps(postgresAvailable)));
     }
   }
 
@@ -88,14 +98,3 @@ async function main(): Promise<number> {
 }
 
 void main().then((code) => process.exit(code));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
