@@ -97,22 +97,35 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
   const next: ChildProcess = spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env: process.env });
   log(`app on ${env.nextAuthUrl}`);
 
-  // One shutdown, whoever starts it: a signal to this process, or Next exiting (it gets the same
-  // signal when the whole process group is signalled, and may exit first; the webhooks then fail
-  // and reconciliation cleans the roster up on the next start). The process exits
-  // only from Next's exit handler, after awaiting that one shutdown, so the embedded server has
-  // closed every socket with 4200 and delivered its pending webhooks (channel_vacated…) first; an
-  // earlier version returned at once to the second caller and exited mid-shutdown.
+  installShutdown(next, realtime);
+}
+
+export interface ShutdownHooks {
+  /** Where SIGINT/SIGTERM arrive; the process itself unless a test passes its own emitter. */
+  signals?: Pick<NodeJS.EventEmitter, "on">;
+  exit?: (code: number) => void;
+}
+
+/**
+ * One shutdown, whoever starts it: a signal to this process, or Next exiting (it gets the same
+ * signal when the whole process group is signalled, and may exit first; the webhooks then fail and
+ * reconciliation cleans the roster up on the next start). The embedded server closes first, while
+ * Next can still take its webhooks, then Next is stopped. The process exits only from Next's exit
+ * handler, after awaiting that one shutdown, so every socket has been closed with 4200 and the
+ * pending webhooks (channel_vacated…) delivered; an earlier version returned at once to the second
+ * caller and exited mid-shutdown.
+ */
+export function installShutdown(next: ChildProcess, realtime: RealtimeServer | undefined, { signals = process, exit = (code) => process.exit(code) }: ShutdownHooks = {}) {
   let stopping: Promise<void> | undefined;
   const stop = (signal: NodeJS.Signals) =>
     (stopping ??= (async () => {
-      // The realtime server first, while Next can still take its webhooks; then Next.
       await realtime?.close().catch((error: unknown) => console.error(`[launch] realtime shutdown failed: ${error instanceof Error ? error.message : String(error)}`));
       if (next.exitCode === null && next.signalCode === null) next.kill(signal);
     })());
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  signals.on("SIGINT", () => void stop("SIGINT"));
+  signals.on("SIGTERM", () => void stop("SIGTERM"));
   next.on("exit", (code, signal) => {
-    void stop("SIGTERM").then(() => process.exit(code ?? (signal ? 0 : 1)));
+    void stop("SIGTERM").then(() => exit(code ?? (signal ? 0 : 1)));
   });
+  return { stop };
 }
