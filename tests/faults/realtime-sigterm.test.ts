@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 function startNpmRealtime(webhookUrl: string) {
-  const env: NodeJS.ProcessEnv = {};
+  const env: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("PUSHER_") && !name.startsWith("npm_")) env[name] = value;
   Object.assign(env, {
     PUSHER_APP_ID: "sigterm",
