@@ -43,7 +43,7 @@ function startNpmRealtime(webhookUrl: string) {
     PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "off",
   });
   // detached: its own process group (pgid = npm's pid), as under a process manager.
-  const child = spawn("npm", ["run", "--silent", "realtime"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("npm", ["run", "--silent", "realtime"], { cwd: ROOT, env: env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "ignore", "pipe"] });
   started.push(child.pid!);
   let stderr = "";
   const port = new Promise<number>((resolvePort, reject) => {
