@@ -62,10 +62,19 @@ export async function peerSteps(postgresAvailable: boolean): Promise<Array<[stri
     missing([...soketiLabels, clusterLabel], `soketi could not be installed: ${soketiProblem}`);
   } else {
     // The whole browser suite, the app on soketi (no embedded server); its webhooks reach the app.
+    // A 10 s authorized-connections timeout on both sides (default 30 s): on any backend but the
+    // embedded one, the app terminates a revoked user's connections once more one window after the
+    // revocation (lib/admin/late-sign-in-guard.ts), which also cuts off a new session opened within
+    // that window, and the suite signs the same demo users in again within seconds.
+    const authorizedTimeoutMs = "10000";
     const appPort = await freePort();
-    const node = await startSoketi({ app: SOKETI_TEST_APP, webhookUrl: `http://127.0.0.1:${appPort}/api/pusher/webhook` });
+    const node = await startSoketi({
+      app: SOKETI_TEST_APP,
+      webhookUrl: `http://127.0.0.1:${appPort}/api/pusher/webhook`,
+      env: { SOKETI_USER_AUTHENTICATION_TIMEOUT: authorizedTimeoutMs },
+    });
     try {
-      const env = { ...process.env, ...backendEnv(node), E2E_BACKEND: "soketi", E2E_APP_PORT: String(appPort) };
+      const env = { ...process.env, ...backendEnv(node), PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: authorizedTimeoutMs, E2E_BACKEND: "soketi", E2E_APP_PORT: String(appPort) };
       rmSync(join("tmp", "e2e"), { recursive: true, force: true });
       steps.push([soketiLabels[0]!, await runAsync("playwright (soketi)", [...playwright, "--grep-invert", "@doctor"], env)]);
       rmSync(join("tmp", "e2e"), { recursive: true, force: true });
