@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getServerSession } from "next-auth";
-import { getToken } from "next-auth/jwt";
+import { getToken, type JWT } from "next-auth/jwt";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 
@@ -39,14 +39,45 @@ export interface SessionClaims {
  * sessionVersion (bumping it is how "sign out everywhere" and bans revoke existing tokens).
  */
 export async function checkSessionClaims(claims: SessionClaims | null | undefined): Promise<SessionCheck> {
-  if (!claims || typeof claims.id !== "string" || claims.id === "" || typeof claims.sessionVersion !== "number") {
-    return { ok: false, reason: "unauthenticated" };
-  }
-  const user = await db.user.findUnique({
-    where: { id: claims.id },
-    select: { id: true, email: true, name: true, role: true, sessionVersion: true, bannedAt: true, banReason: true, banExpiresAt: true },
-  });
-  if (!user) return { ok: false, reason: "unknown-user" };
+  if (!hasSessionClaims(claims)) return { ok: false, reason: "unauthenticated" };
+  const user = await db.user.findUnique({ where: { id: claims.id }, select: SESSION_USER_SELECT });
+  return checkLoadedSessionUser(user, claims);
+}
+
+/** The columns checkLoadedSessionUser needs, for callers that load the user in a query of their own. */
+export const SESSION_USER_SELECT = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  sessionVersion: true,
+  bannedAt: true,
+  banReason: true,
+  banExpiresAt: true,
+} as const;
+
+export interface SessionUserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  sessionVersion: number;
+  bannedAt: Date | null;
+  banReason: string | null;
+  banExpiresAt: Date | null;
+}
+
+function hasSessionClaims(claims: SessionClaims | null | undefined): claims is { id: string; sessionVersion: number } {
+  return !!claims && typeof claims.id === "string" && claims.id !== "" && typeof claims.sessionVersion === "number";
+}
+
+/**
+ * checkSessionClaims' verdict for a user row already read (null: no such user), so a route that
+ * needs another row joined to the user (the connection channel's) makes one query instead of two.
+ */
+export function checkLoadedSessionUser(user: SessionUserRow | null, claims: SessionClaims | null | undefined): SessionCheck {
+  if (!hasSessionClaims(claims)) return { ok: false, reason: "unauthenticated" };
+  if (!user || user.id !== claims.id) return { ok: false, reason: "unknown-user" };
   if (isBanned(user)) {
     return { ok: false, reason: "banned", ban: { reason: user.banReason, expiresAt: user.banExpiresAt?.toISOString() ?? null } };
   }
@@ -126,6 +157,47 @@ function parseCookieHeader(header: string | null): Record<string, string> {
   return cookies;
 }
 
+type DecodedToken = JWT | null;
+
+/**
+ * Recently decoded session tokens, by cookie value. A tab's sign-in posts the same cookie to
+ * /pusher/user-auth and /pusher/auth within milliseconds, and decoding is a JWE decryption with a
+ * fresh HKDF key derivation each time. Only what decoding would return again is kept: successfully
+ * decoded tokens (a garbage cookie never takes a slot), until their own `exp`, at most
+ * DECODED_TOKEN_CACHE_SIZE of them, least recently used out first. It saves the decoding only:
+ * every request still checks the claims against the database (checkSessionClaims), so revocation
+ * and bans take effect exactly as before.
+ */
+export const DECODED_TOKEN_CACHE_SIZE = 5_000;
+const DECODED_TOKEN_MAX_AGE_MS = 5 * 60_000;
+const decodedTokens = new Map<string, { token: NonNullable<DecodedToken>; until: number }>();
+
+function cachedToken(key: string, now: number): DecodedToken | undefined {
+  const entry = decodedTokens.get(key);
+  if (!entry) return undefined;
+  decodedTokens.delete(key);
+  if (entry.until <= now) return undefined;
+  decodedTokens.set(key, entry);
+  return entry.token;
+}
+
+function rememberToken(key: string, token: NonNullable<DecodedToken>, now: number): void {
+  const exp = typeof token.exp === "number" ? token.exp * 1000 : now;
+  const until = Math.min(exp, now + DECODED_TOKEN_MAX_AGE_MS);
+  if (until <= now) return;
+  decodedTokens.set(key, { token, until });
+  if (decodedTokens.size > DECODED_TOKEN_CACHE_SIZE) decodedTokens.delete(decodedTokens.keys().next().value!);
+}
+
+/** The session cookie's value, chunks (`name.0`, `name.1`, …) joined in order; "" when absent. */
+function sessionCookieValue(cookies: Record<string, string>, cookieName: string): string {
+  if (cookies[cookieName]) return cookies[cookieName];
+  const chunks = Object.keys(cookies)
+    .filter((name) => name.startsWith(`${cookieName}.`))
+    .sort((a, b) => Number(a.slice(cookieName.length + 1)) - Number(b.slice(cookieName.length + 1)));
+  return chunks.map((name) => cookies[name]).join("");
+}
+
 /**
  * Decodes the next-auth session cookie of a plain `Request`. getToken wants a Next request object,
  * so the cookies are handed over as a record; chunked cookies (`…session-token.0`, `.1`) are
@@ -133,13 +205,26 @@ function parseCookieHeader(header: string | null): Record<string, string> {
  * only accepted credential (getToken would otherwise also take an `Authorization: Bearer` JWT).
  */
 export async function authenticateRequest(request: Request): Promise<SessionCheck> {
-  const token = await getToken({
-    req: { cookies: parseCookieHeader(request.headers.get("cookie")), headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
-    secret: env.nextAuthSecret,
-    // The name authOptions.cookies gives it (`__Host-` under https), not getToken's default.
-    cookieName: sessionCookieName(env.nextAuthUrl),
-  });
-  return checkSessionClaims(token);
+  return checkSessionClaims(await decodeSessionCookie(request));
+}
+
+/**
+ * The request's session token claims, decoded but NOT yet checked against the database: callers
+ * must pass them to checkSessionClaims or checkLoadedSessionUser before trusting them.
+ */
+export async function decodeSessionCookie(request: Request): Promise<DecodedToken> {
+  const cookies = parseCookieHeader(request.headers.get("cookie"));
+  // The name authOptions.cookies gives it (`__Host-` under https), not getToken's default.
+  const cookieName = sessionCookieName(env.nextAuthUrl);
+  const key = sessionCookieValue(cookies, cookieName);
+  if (key === "") return null;
+  const now = Date.now();
+  let token = cachedToken(key, now);
+  if (token === undefined) {
+    token = await getToken({ req: { cookies, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"], secret: env.nextAuthSecret, cookieName });
+    if (token) rememberToken(key, token, now);
+  }
+  return token;
 }
 
 /** The request's user, or null when there is no valid session (any reason). */

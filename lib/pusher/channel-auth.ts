@@ -1,7 +1,7 @@
 import "server-only";
 
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
-import { authenticateRequest, describeRejection, type SessionUser } from "@/lib/auth/session";
+import { checkLoadedSessionUser, checkSessionClaims, decodeSessionCookie, describeRejection, SESSION_USER_SELECT, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { countRefusal } from "@/lib/inspector/refusals";
 import { noteInspectorAuthorized } from "@/lib/pusher/admin-feed";
@@ -11,6 +11,34 @@ import { jsonResponse } from "@/lib/pusher/user-auth";
 import { channelAuthBodySchema, firstIssue, readFormFields } from "@/lib/validation/pusher";
 
 export type ChannelDecision = { allow: true } | { allow: false; reason: string };
+
+const NOT_SIGNED_IN_AS_YOU = "This socket is not signed in as you. Call pusher.signin() first.";
+
+/** Why a socket may not join this connection channel by its name alone, or null. */
+function connectionChannelProblem(socketId: string, channel: string): string | null {
+  const channelSocketId = socketIdFromConnectionChannel(channel);
+  if (!channelSocketId) return "Malformed connection channel name.";
+  // A socket may only occupy its own connection channel: occupying another socket's channel would
+  // let it fake that socket's liveness on the admin roster.
+  if (channelSocketId !== socketId) return "A connection channel can only be joined by its own socket.";
+  return null;
+}
+
+/**
+ * The session check and the connection-channel check of every tab's sign-in in one query: the
+ * socket's roster row with its user. Same verdicts as authenticateRequest + decideChannelAccess;
+ * only when the row is missing or another user's does it fall back to the separate session check,
+ * so that a bad session still answers 401 rather than 403.
+ */
+async function connectionChannelAnswer(claims: Awaited<ReturnType<typeof decodeSessionCookie>>, socketId: string, channel: string): Promise<Response> {
+  const problem = connectionChannelProblem(socketId, channel);
+  const row = problem ? null : await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, user: { select: SESSION_USER_SELECT } } });
+  const session = row && row.userId === claims?.id ? checkLoadedSessionUser(row.user, claims) : await checkSessionClaims(claims);
+  if (!session.ok) return refuse(session.reason === "banned" ? 403 : 401, describeRejection(session), session.reason);
+  if (problem) return refuse(403, problem, "channel-denied");
+  if (!row || row.userId !== session.user.id) return refuse(403, NOT_SIGNED_IN_AS_YOU, "channel-denied");
+  return jsonResponse(200, pusherServer.authorizeChannel(socketId, channel));
+}
 
 /**
  * Which private channels a session may join. Deny by default: only the two channel families the
@@ -30,15 +58,10 @@ export async function decideChannelAccess(user: SessionUser, socketId: string, c
   }
 
   if (channel.startsWith(CONNECTION_CHANNEL_PREFIX)) {
-    const channelSocketId = socketIdFromConnectionChannel(channel);
-    if (!channelSocketId) return { allow: false, reason: "Malformed connection channel name." };
-    // A socket may only occupy its own connection channel: occupying another socket's channel would
-    // let it fake that socket's liveness on the admin roster.
-    if (channelSocketId !== socketId) return { allow: false, reason: "A connection channel can only be joined by its own socket." };
+    const problem = connectionChannelProblem(socketId, channel);
+    if (problem) return { allow: false, reason: problem };
     const connection = await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true } });
-    if (!connection || connection.userId !== user.id) {
-      return { allow: false, reason: "This socket is not signed in as you. Call pusher.signin() first." };
-    }
+    if (!connection || connection.userId !== user.id) return { allow: false, reason: NOT_SIGNED_IN_AS_YOU };
     return { allow: true };
   }
 
@@ -53,8 +76,9 @@ export async function handleChannelAuth(request: Request): Promise<Response> {
   const crossSite = crossSiteRefusal(request);
   if (crossSite) return refuse(403, crossSite, "cross-site");
 
-  const session = await authenticateRequest(request);
-  if (!session.ok) return refuse(session.reason === "banned" ? 403 : 401, describeRejection(session), session.reason);
+  // Decoded only: no token at all is refused before the body is read, the database check follows.
+  const claims = await decodeSessionCookie(request);
+  if (!claims) return refuse(401, describeRejection({ ok: false, reason: "unauthenticated" }), "unauthenticated");
 
   const form = await readFormFields(request);
   if (!form.ok) return refuse(form.status, form.error, form.status === 413 ? "body-too-large" : "bad-request");
@@ -62,6 +86,10 @@ export async function handleChannelAuth(request: Request): Promise<Response> {
   if (!body.success) return refuse(400, firstIssue(body.error), "bad-request");
 
   const { socket_id: socketId, channel_name: channel } = body.data;
+  if (channel.startsWith(CONNECTION_CHANNEL_PREFIX)) return connectionChannelAnswer(claims, socketId, channel);
+
+  const session = await checkSessionClaims(claims);
+  if (!session.ok) return refuse(session.reason === "banned" ? 403 : 401, describeRejection(session), session.reason);
   const decision = await decideChannelAccess(session.user, socketId, channel);
   if (!decision.allow) return refuse(403, decision.reason, "channel-denied");
 
