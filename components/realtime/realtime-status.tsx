@@ -21,7 +21,7 @@ export function RealtimeStatusLine({ className }: { className?: string }) {
     <div className={cn("flex flex-wrap items-center gap-2 text-sm", className)}>
       <span aria-hidden className={cn("inline-block h-2.5 w-2.5 rounded-full", dotClass[status])} />
       <span className="font-medium">{statusText}</span>
-      {socketId ? <span className="font-mono text-xs text-zinc-500">socket {socketId}</span> : null}
+      {socketId ? <span className="font-mono text-xs text-zinc-500 dark:text-zinc-400">socket {socketId}</span> : null}
     </div>
   );
 }

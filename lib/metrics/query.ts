@@ -1,7 +1,7 @@
 import "server-only";
 
 import { db } from "@/lib/db/client";
-import { ensureMetricsSampler, flushMetrics, minuteOf, sampleGaugesIfDue } from "@/lib/metrics/record";
+import { ensureMetricsSampler, flushMetrics, GAUGE_FRESH_MS, minuteOf, sampleGaugesIfDue } from "@/lib/metrics/record";
 import { COUNTER_METRICS, GAUGE_METRICS, isGauge, METRIC_RANGES, type MetricName, type MetricRange, type MetricSeries } from "@/lib/metrics/names";
 
 const ALL_METRICS: readonly MetricName[] = [...GAUGE_METRICS, ...COUNTER_METRICS];
@@ -15,7 +15,7 @@ const ALL_METRICS: readonly MetricName[] = [...GAUGE_METRICS, ...COUNTER_METRICS
 export async function getMetricSeries(range: MetricRange, now: number = Date.now()): Promise<MetricSeries> {
   ensureMetricsSampler();
   await flushMetrics();
-  await sampleGaugesIfDue(now);
+  await sampleGaugesIfDue(now, GAUGE_FRESH_MS);
 
   const { spanMs, bucketMs } = METRIC_RANGES[range];
   // Buckets aligned to their width (UTC), the last one holding the current minute.

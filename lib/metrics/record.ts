@@ -11,11 +11,14 @@ import { liveConnectionWhere } from "@/lib/roster/liveness";
  * flushes the tally as one upsert per (metric, minute) a moment later. A failed flush is logged and
  * dropped: losing a few counts is better than failing or slowing a sign-in. Gauges (users online,
  * connections) are sampled from the roster table at most once a minute, by a timer while the
- * process runs and after each flush. Old minutes are deleted once an hour.
+ * process runs, after each flush (a flush follows sign-ins and kicks: roster changes) and on a page
+ * view when the last sample is a few seconds old. Old minutes are deleted once an hour.
  */
 
 export const METRICS_FLUSH_DELAY_MS = 1_000;
 export const GAUGE_SAMPLE_INTERVAL_MS = 60_000;
+/** A page view re-samples when the last sample is older than this (a closed tab publishes no count). */
+export const GAUGE_FRESH_MS = 5_000;
 /** Minutes kept: the week range plus a day. */
 export const METRICS_RETENTION_MS = 8 * 24 * 60 * 60_000;
 /** Sign-in/refusal timeline rows kept per user (by age; the login throttle bounds the rate). */
@@ -106,7 +109,8 @@ export async function flushMetrics(): Promise<void> {
         logFailure(`writing ${count} × ${metric}`, error);
       }
     }
-    await sampleGaugesIfDue();
+    // The events behind a flush (realtime sign-ins, kicks, bans) are what changes the roster.
+    if (batch.size > 0) await sampleGauges();
     await pruneIfDue();
   })();
   try {
@@ -136,9 +140,9 @@ export async function sampleGauges(now: number = Date.now()): Promise<void> {
   }
 }
 
-/** At most one sample per interval per process: the metrics page calls this on every view. */
-export async function sampleGaugesIfDue(now: number = Date.now()): Promise<void> {
-  if (now - state.lastSampleAt < GAUGE_SAMPLE_INTERVAL_MS && minuteOf(now) === minuteOf(state.lastSampleAt)) return;
+/** Samples unless this process sampled in the last `freshMs` (the timer: a minute; a page view: 5 s). */
+export async function sampleGaugesIfDue(now: number = Date.now(), freshMs: number = GAUGE_SAMPLE_INTERVAL_MS): Promise<void> {
+  if (now - state.lastSampleAt < freshMs && minuteOf(now) === minuteOf(state.lastSampleAt)) return;
   await sampleGauges(now);
 }
 

@@ -20,6 +20,8 @@ async function signedIn(browser: Browser, colorScheme: "light" | "dark", email: 
 
 for (const colorScheme of ["light", "dark"] as const) {
   test(`axe finds no serious or critical violations on any page (${colorScheme})`, async ({ browser }) => {
+    // A dozen pages, each analysed in full.
+    test.setTimeout(240_000);
     const anonymous = await browser.newContext({ colorScheme });
     const visitor = await anonymous.newPage();
     const admin = await signedIn(browser, colorScheme, "admin@example.com");
@@ -46,8 +48,6 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.goto(path);
       if (ready) await expect(page.getByRole("heading", { name: ready }).first()).toBeVisible();
       else await expect(page.locator("main h1").first()).toBeVisible();
-      // Live pages settle (realtime status, relative times) before they are checked.
-      await page.waitForLoadState("networkidle").catch(() => undefined);
       const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
       for (const violation of results.violations) {
         const line = `${colorScheme} ${path}: ${violation.id} (${violation.impact}) × ${violation.nodes.length}: ${violation.nodes

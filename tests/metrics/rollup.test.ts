@@ -120,13 +120,29 @@ describe("gauges", () => {
     expect(query.summarizeSeries(day).connections).toBe(3);
   });
 
-  it("samples at most once a minute per process, however often the page is viewed", async () => {
-    await record.sampleGaugesIfDue(NOW);
+  it("samples at most every few seconds for page views and once a minute for the timer, however often asked", async () => {
+    const at = record.minuteOf(NOW);
+    await record.sampleGaugesIfDue(at, record.GAUGE_FRESH_MS);
     await harness.db.metricMinute.deleteMany();
-    await record.sampleGaugesIfDue(NOW + 1_000);
+    await record.sampleGaugesIfDue(at + 1_000, record.GAUGE_FRESH_MS);
+    await record.sampleGaugesIfDue(at + 30_000);
     expect(await harness.db.metricMinute.count()).toBe(0);
-    await record.sampleGaugesIfDue(NOW + MINUTE);
+    await record.sampleGaugesIfDue(at + 6_000, record.GAUGE_FRESH_MS);
     expect(await harness.db.metricMinute.count({ where: { metric: "connections" } })).toBe(1);
+    await harness.db.metricMinute.deleteMany();
+    await record.sampleGaugesIfDue(at + MINUTE);
+    expect(await harness.db.metricMinute.count({ where: { metric: "connections" } })).toBe(1);
+  });
+
+  it("re-samples after a flush with counts (a sign-in or kick changed the roster)", async () => {
+    const { alice } = await createCast(harness);
+    await record.sampleGauges();
+    const now = new Date();
+    await harness.db.realtimeConnection.create({ data: { socketId: "7.1", userId: alice.id, signedInAt: now, confirmedAt: now } });
+    record.recordMetric("realtime-sign-ins");
+    await record.flushMetrics();
+    const row = await harness.db.metricMinute.findFirst({ where: { metric: "connections" }, orderBy: { minute: "desc" } });
+    expect(row?.value).toBe(1);
   });
 });
 

@@ -25,7 +25,10 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   // The title names the user for admins only: anyone else gets the generic title (and a 403).
   await requireAdmin();
   const user = await db.user.findUnique({ where: { id: (await params).id }, select: { name: true } });
-  return { title: user ? `${user.name} · Users` : "User" };
+  // Here rather than only in the page: metadata resolves before the response streams (the admin
+  // group's loading.tsx streams the page), so an unknown id still answers 404.
+  if (!user) notFound();
+  return { title: `${user.name} · Users` };
 }
 
 export default async function UserPage({ params }: { params: Params }) {
