@@ -70,7 +70,7 @@ const options = {
 for (const name of options.databases) if (name !== "sqlite" && name !== "postgresql") throw new Error(`--databases: unknown database ${name}`);
 
 const PASSWORD = "bench-password-not-a-demo";
-const STEP_TIMEOUT_MS = 10 * 60_000;
+const STEP_TIMEOUT_MS = 5 * 60_000;
 
 /** CPU of each process (ms) and of the whole machine, for one phase. */
 interface PhaseCpu {

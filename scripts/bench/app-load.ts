@@ -109,6 +109,16 @@ function isDead(tab: Tab): boolean {
   return connection === "failed" || connection === "disconnected" || (state.status === "signin-failed" && state.retryAt === null);
 }
 
+/** "12 × signing-in/connected, 3 × connecting/unavailable": what stuck tabs are waiting for. */
+function describeTabs(stuck: Tab[]): string {
+  const counts = new Map<string, number>();
+  for (const tab of stuck) {
+    const key = `${tab.client.getState().status}/${tab.client.pusher.connection.state}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, count]) => `${count} × ${key}`).join(", ") || "none";
+}
+
 const openTabs = () => tabs.filter((tab) => !tab.closed && tab.terminatedAt === null);
 
 function snapshot(tab: Tab): TabSnapshot {
@@ -166,7 +176,7 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       }
       const opened = tabs.slice(first);
       const settled = (tab: Tab) => isLive(tab) || isDead(tab);
-      await waitUntil(() => opened.every(settled), command.timeoutMs, () => `${opened.filter((tab) => !settled(tab)).length} of ${opened.length} tabs not signed in`);
+      await waitUntil(() => opened.every(settled), command.timeoutMs, () => `tabs not signed in: ${describeTabs(opened.filter((tab) => !settled(tab)))}`);
       const dead = opened.filter(isDead);
       // Dead tabs are out of the run (closed), so later phases measure the live ones only.
       for (const tab of dead) {
@@ -190,7 +200,7 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       // Every open tab has signed in at least `atLeast` times in total and is live on its socket.
       const startedAt = performance.now();
       const pending = () => openTabs().filter((tab) => (tab.signins < command.atLeast || !isLive(tab)) && !isDead(tab));
-      await waitUntil(() => pending().length === 0, command.timeoutMs, () => `${pending().length} open tabs not signed in again`);
+      await waitUntil(() => pending().length === 0, command.timeoutMs, () => `open tabs not signed in again: ${describeTabs(pending())}`);
       const lost = openTabs().filter(isDead);
       const open = openTabs().filter((tab) => !isDead(tab));
       for (const tab of lost) {

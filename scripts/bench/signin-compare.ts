@@ -183,7 +183,8 @@ export async function compareWithSoketi(
       const port = await freePort();
       const server =
         backend === "embedded"
-          ? spawnRealtime(credentials, port, "", options.embeddedNodeArgs)
+          ? // soketi has no authorized-connections timeout, and phase 1 holds unsigned sockets for its whole length.
+            spawnRealtime(credentials, port, "", options.embeddedNodeArgs, { PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "off" })
           : backend === "soketi 1.6.1"
             ? spawnSoketi(credentials, port)
             : BenchProcess.spawn(backend, ["--import", "tsx", join(__dirname, "ws-floor-server.ts"), String(port), credentials.key, credentials.secret], process.env);
