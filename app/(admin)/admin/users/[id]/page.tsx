@@ -25,8 +25,8 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   // The title names the user for admins only: anyone else gets the generic title (and a 403).
   await requireAdmin();
   const user = await db.user.findUnique({ where: { id: (await params).id }, select: { name: true } });
-  // Here rather than only in the page: metadata resolves before the response streams (the admin
-  // group's loading.tsx streams the page), so an unknown id still answers 404.
+  // An unknown id shows the not-found page. (Its status is 200, not 404: the admin group's
+  // loading.tsx streams the response before the page, or its metadata, knows.)
   if (!user) notFound();
   return { title: `${user.name} · Users` };
 }
