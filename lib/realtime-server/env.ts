@@ -104,11 +104,39 @@ export function optionsFromEnvironment(
     host: env.PUSHER_BIND_HOST ?? Defaults.host,
     webhooks: env.PUSHER_WEBHOOK_URLS.map((url) => ({ url })),
     authorizedConnectionsTimeoutMs: env.PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS,
-    // Unset limits keep the library defaults (generous; see config.ts).
+    ...limitOptions(env),
+  };
+}
+
+type ParsedEnvironment = z.output<typeof environmentSchema>;
+export type LimitOptions = Pick<RealtimeServerOptions, "maxConnections" | "maxConnectionsPerIp" | "maxChannelsPerConnection" | "maxFramesPerSecond" | "allowedOrigins">;
+
+/** Unset limits keep the library defaults (generous; see config.ts). */
+function limitOptions(env: ParsedEnvironment): LimitOptions {
+  return {
     maxConnections: env.PUSHER_MAX_CONNECTIONS,
     maxConnectionsPerIp: env.PUSHER_MAX_CONNECTIONS_PER_IP,
     maxChannelsPerConnection: env.PUSHER_MAX_CHANNELS_PER_CONNECTION,
     maxFramesPerSecond: env.PUSHER_MAX_FRAMES_PER_SECOND,
     allowedOrigins: env.PUSHER_ALLOWED_ORIGINS,
   };
+}
+
+/**
+ * Only the limit variables (PUSHER_MAX_*, PUSHER_ALLOWED_ORIGINS), for a launcher that embeds the
+ * server with credentials and ports of its own. Errors name the variable, as optionsFromEnvironment's.
+ */
+export function limitsFromEnvironment(environment: Record<string, string | undefined>): LimitOptions {
+  const parsed = environmentSchema.pick({
+    PUSHER_MAX_CONNECTIONS: true,
+    PUSHER_MAX_CONNECTIONS_PER_IP: true,
+    PUSHER_MAX_CHANNELS_PER_CONNECTION: true,
+    PUSHER_MAX_FRAMES_PER_SECOND: true,
+    PUSHER_ALLOWED_ORIGINS: true,
+  }).safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path[0]?.toString() ?? "environment"} ${issue.message}`);
+    throw new Error(`invalid environment: ${problems.join("; ")}`);
+  }
+  return limitOptions(parsed.data as ParsedEnvironment);
 }

@@ -14,6 +14,7 @@ import { redactUrl } from "../../lib/db/config";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { seedDemoAccounts } from "../../lib/db/seed";
 import { createServer, type RealtimeServer, type RealtimeServerOptions } from "../../lib/realtime-server";
+import { limitsFromEnvironment, type LimitOptions } from "../../lib/realtime-server/env";
 import { prepareAppEnvironment, type LaunchMode } from "./app-environment";
 
 function log(message: string) {
@@ -33,9 +34,12 @@ export interface LaunchOptions {
 export function embeddedServerOptions(
   env: AppEnv & { pusher: Extract<PusherBackend, { kind: "embedded" }> },
   appPort: number,
+  /** PUSHER_MAX_* and PUSHER_ALLOWED_ORIGINS, read the way `npm run realtime` reads them. */
+  limits: LimitOptions = {},
 ): RealtimeServerOptions {
   const { appId, key, secret, host, port } = env.pusher;
   return {
+    ...limits,
     appId,
     key,
     secret,
@@ -53,8 +57,10 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
   let env: AppEnv;
+  let limits: LimitOptions;
   try {
     env = parseEnv(process.env);
+    limits = limitsFromEnvironment(process.env);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);
@@ -83,7 +89,7 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
 
   let realtime: RealtimeServer | undefined;
   if (env.pusher.kind === "embedded") {
-    realtime = await createServer(embeddedServerOptions({ ...env, pusher: env.pusher }, appPort));
+    realtime = await createServer(embeddedServerOptions({ ...env, pusher: env.pusher }, appPort, limits));
     log(
       `embedded realtime server on ws://${realtime.host}:${realtime.port} (app key "${env.pusher.key}"; sockets that don't sign in within ${env.authorizedConnectionsTimeoutMs} ms are closed)`,
     );

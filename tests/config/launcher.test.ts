@@ -82,6 +82,14 @@ describe("the launcher's embedded realtime server", () => {
     expect(options.webhooks).toEqual([{ url: "http://127.0.0.1:3000/api/pusher/webhook" }]);
   });
 
+  it("takes the limit variables the way npm run realtime does", async () => {
+    const { limitsFromEnvironment } = await import("@/lib/realtime-server/env");
+    const limits = limitsFromEnvironment({ PUSHER_MAX_CONNECTIONS_PER_IP: "2", PUSHER_ALLOWED_ORIGINS: "http://localhost:3000" });
+    const options = embeddedServerOptions(embeddedEnv({ NEXTAUTH_SECRET: SECRET }), 3000, limits);
+    expect(options).toMatchObject({ maxConnectionsPerIp: 2, allowedOrigins: ["http://localhost:3000"] });
+    expect(() => limitsFromEnvironment({ PUSHER_MAX_FRAMES_PER_SECOND: "lots" })).toThrow(/PUSHER_MAX_FRAMES_PER_SECOND/);
+  });
+
   it("closes sockets that never sign in (even one on a private channel) with 4009 once PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS has passed", async () => {
     const env = embeddedEnv({ NEXTAUTH_SECRET: SECRET, PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "300" });
     const server = await createServer({ ...embeddedServerOptions(env, 3000), port: 0, webhooks: [], logger: silentLogger });
