@@ -4,6 +4,7 @@ import { useState } from "react";
 
 import { useAdminFeedChannels } from "@/components/admin/admin-feed-context";
 import { BanDialog } from "@/components/admin/ban-dialog";
+import { CARD_TABLE } from "@/components/admin/card-table";
 import { KickDialog } from "@/components/admin/kick-dialog";
 import { Pagination } from "@/components/admin/pagination";
 import { RosterRow, type RosterRowActions } from "@/components/admin/roster-row";
@@ -126,7 +127,7 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
         </p>
       ) : null}
 
-      <Table data-testid="roster-table" data-roster-version={sync.version ?? ""} data-roster-resyncs={sync.resyncs} data-roster-applied-at={sync.appliedAt}>
+      <Table className={CARD_TABLE} data-testid="roster-table" data-roster-version={sync.version ?? ""} data-roster-resyncs={sync.resyncs} data-roster-applied-at={sync.appliedAt}>
         <TableCaption className="sr-only">Users signed in to realtime right now, one row per user</TableCaption>
         <TableHeader>
           <TableRow>

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 
-import { newSignedInPage } from "./support";
+import { newSignedInPage, rosterRow } from "./support";
 
 /**
  * Issue 11 in a real browser: the metrics page's charts draw recorded data and follow live events,
@@ -131,6 +131,17 @@ test("Make admin / Remove admin: confirmed, audited, the user's open tab follows
   await expect(admin.page.getByRole("heading", { name: "Bob", level: 1 })).toBeVisible();
 
   await Promise.all([bob.context.close(), admin.context.close()]);
+});
+
+test("a roster row's name leads to that user's page", async ({ browser }) => {
+  const alice = await newSignedInPage(browser, "alice@example.com");
+  const admin = await newSignedInPage(browser, "admin@example.com");
+  await admin.page.goto("/admin");
+  await rosterRow(admin.page, "alice@example.com").getByRole("link", { name: "Alice" }).click();
+  await expect(admin.page).toHaveURL(/\/admin\/users\/[^/]+$/);
+  await expect(admin.page.getByTestId("user-detail").getByRole("heading", { name: "Alice", level: 1 })).toBeVisible();
+  await expect(admin.page.getByTestId("user-connections").getByTestId("user-connection")).toHaveCount(1);
+  await Promise.all([alice.context.close(), admin.context.close()]);
 });
 
 test("the 404 page has a title", async ({ page }) => {

@@ -76,6 +76,8 @@ test("phone: sign in, see the user live, message them, kick them", async ({ brow
   await admin.page.goto("/admin");
   const aliceRow = rosterRow(admin.page, "alice@example.com");
   await expect(aliceRow).toHaveCount(1);
+  // The roster's rows are cards on a phone: every action is on screen, none scrolled out of view.
+  for (const name of ["Send message", "Kick"]) await expectWithinWidth(admin.page, aliceRow.getByRole("button", { name }));
 
   await aliceRow.getByRole("button", { name: "Send message" }).click();
   await expectWithinWidth(admin.page, admin.page.getByRole("dialog"));
