@@ -24,6 +24,8 @@ import {
 } from "./state";
 
 export const USER_AUTH_ENDPOINT = "/pusher/user-auth";
+/** How long after a revocation-recheck notice its terminate is expected. */
+const RECHECK_NOTICE_MS = 10_000;
 export const CHANNEL_AUTH_ENDPOINT = "/pusher/auth";
 
 export interface RealtimeClientOptions {
@@ -72,6 +74,8 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   let state: RealtimeState = INITIAL_REALTIME_STATE;
   let subscribedChannel: string | null = null;
   let signins = 0;
+  /** Until when a 4009 is the announced re-check after a revocation, not a kick (see UserEvents). */
+  let recheckUntil = 0;
   let stopped = false;
 
   const update = (patch: Partial<RealtimeState>) => {
@@ -148,6 +152,13 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       return;
     }
     if (!isAdminTermination(error) || state.terminated) return;
+    if (Date.now() < recheckUntil) {
+      // The announced re-check: this tab's session is a new one (an old one could not have signed
+      // in again), so connect again and sign in; a revoked session would be refused at user-auth.
+      // pusher-js reports the one close up to three times: schedule once.
+      if (retryKind !== "reconnect") scheduleRetry("reconnect", () => pusher.connect());
+      return;
+    }
     // pusher-js already refuses to reconnect after 4009; disconnecting explicitly also covers a
     // pusher:error that arrives before (or without) the close frame.
     cancelRetry();
@@ -158,6 +169,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   // The global binding sees pusher:signin_success on every (re)connection's sign-in.
   pusher.bind("pusher:signin_success", () => {
     const socketId = pusher.connection.socket_id;
+    recheckUntil = 0;
     cancelRetry();
     retryAttempt = 0;
     update({ status: "signed-in", socketId, error: null, retryAt: null });
@@ -185,6 +197,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       return;
     }
     update({ status: "signin-failed", error, retryAt: scheduleRetry("signin", signInAgain) });
+  });
+
+  pusher.user.bind(UserEvents.revocationRecheck, () => {
+    recheckUntil = Date.now() + RECHECK_NOTICE_MS;
   });
 
   pusher.user.bind(UserEvents.message, (data: unknown) => {

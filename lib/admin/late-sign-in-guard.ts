@@ -1,6 +1,7 @@
 import "server-only";
 
 import { env } from "@/lib/env";
+import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/roster/notify";
 import { fetchOccupiedSocketIds } from "@/lib/roster/reconcile";
@@ -38,6 +39,12 @@ function windowMs(): number {
 
 async function terminateAgain(userId: string): Promise<void> {
   try {
+    // Announced first, so the tabs of the user's new session (if they signed in again meanwhile)
+    // reconnect instead of showing "disconnected by an administrator". A socket of the revoked
+    // session can't get back in whatever it does: user-auth refuses the old session.
+    await pusherServer.sendToUser(userId, UserEvents.revocationRecheck, {}).catch((error: unknown) => {
+      console.warn(`[revocation] could not announce the re-check to ${userId}'s new tabs:`, describeError(error));
+    });
     await pusherServer.terminateUserConnections(userId);
   } catch (error) {
     console.warn(`[revocation] terminate again for ${userId} failed:`, describeError(error));

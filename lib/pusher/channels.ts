@@ -72,6 +72,12 @@ export const UserEvents = {
   messageRead: "message-read",
   /** An admin gave or took the ADMIN role: the tabs refresh their server data. Payload: RoleChangedPayload. */
   roleChanged: "role-changed",
+  /**
+   * Sent just before the app terminates a user's connections once more after a revocation
+   * (lib/admin/late-sign-in-guard.ts): that terminate is meant for sockets still holding the revoked
+   * session, so the tabs of the user's new session reconnect and sign in again by themselves.
+   */
+  revocationRecheck: "revocation-recheck",
 } as const;
 
 export interface RoleChangedPayload {

@@ -8,10 +8,21 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { cleanup as closeRawClients, RawClient } from "@/tests/realtime/helpers";
-import { createUser, formRequest, request, resetDatabase, sessionCookie, startHarness, type Harness, type TestUser } from "@/tests/support/app-harness";
+import {
+  connectAppClient,
+  createUser,
+  formRequest,
+  request,
+  resetDatabase,
+  sessionCookie,
+  startHarness,
+  waitFor,
+  type Harness,
+  type TestUser,
+} from "@/tests/support/app-harness";
 
 /** Short, so the test is quick; the app reads the same value (PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS). */
-const AUTH_TIMEOUT_MS = 1_500;
+const AUTH_TIMEOUT_MS = 3_000;
 
 let harness: Harness;
 let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
@@ -98,6 +109,22 @@ describe.each(["sign-out-everywhere", "ban"] as const)("a user-auth answer saved
     const closed = await Promise.race([client.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000))]);
     expect(closed).toMatchObject({ code: 4009 });
     expect(Date.now() - signedInAt).toBeLessThanOrEqual(AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000);
+  });
+
+  it("a session opened again right after it is not cut off: the re-check is announced, the tab reconnects and signs in by itself", async () => {
+    await revoke(kind);
+    if (kind === "ban") await harness.db.user.update({ where: { id: alice.id }, data: { bannedAt: null, banReason: null } });
+    const fresh = await harness.db.user.findUniqueOrThrow({ where: { id: alice.id } });
+    const tab = await connectAppClient(harness, await sessionCookie(fresh));
+    const firstSocket = tab.client.getState().socketId;
+
+    // The second terminate comes one window after the revocation and closes this tab's socket too…
+    await waitFor(() => tab.signins.length >= 2, { timeoutMs: AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 8_000, message: "the tab signed in again" });
+    // …and the tab, told beforehand, came back on a new socket instead of staying "disconnected".
+    const state = tab.client.getState();
+    expect(state).toMatchObject({ status: "signed-in", terminated: false });
+    expect(state.socketId).not.toBe(firstSocket);
+    tab.client.stop();
   });
 
   it("never signed in: the backend closes the socket at the authorized-connections timeout", async () => {
