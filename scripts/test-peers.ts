@@ -4,15 +4,13 @@
  */
 import { findPostgresBinDir } from "../tests/support/postgres";
 import { peerSteps } from "./support/peer-steps";
+import { printSummary } from "./support/run-step";
 
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 async function main(): Promise<number> {
   const postgresAvailable = Boolean(findPostgresBinDir() || process.env.TEST_POSTGRES_URL || process.env.REQUIRE_POSTGRES === "1");
-  const results = await peerSteps(postgresAvailable);
-  console.log("\n=== summary");
-  for (const [label, status] of results) console.log(`${status === 0 ? "PASS" : "FAIL"}  ${label}`);
-  return results.every(([, status]) => status === 0) ? 0 : 1;
+  return printSummary(await peerSteps(postgresAvailable));
 }
 
 void main().then((code) => process.exit(code));

@@ -13,13 +13,13 @@
  *      REQUIRE_PEERS=1 it is a failure.
  * Arguments after `--` go to Vitest, e.g. `npm test -- tests/realtime`; `--skip-e2e` skips steps 2-3.
  */
-import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { freePort } from "../tests/support/free-port";
 import { findPostgresBinDir, startPostgresServer } from "../tests/support/postgres";
 import { peerSteps } from "./support/peer-steps";
+import { printSummary, runStep, type StepResult } from "./support/run-step";
 
 const args = process.argv.slice(2);
 // Offline machines and CI: keep Next's build and server from trying to send telemetry.
@@ -27,27 +27,21 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const skipE2e = args.includes("--skip-e2e") || process.env.SKIP_E2E === "true";
 const vitestArgs = args.filter((a) => a !== "--skip-e2e");
 
-function run(label: string, command: string[], env: NodeJS.ProcessEnv = process.env): number {
-  console.log(`\n=== ${label}: ${command.join(" ")}\n`);
-  const result = spawnSync(process.execPath, command, { stdio: "inherit", env });
-  return result.status ?? 1;
-}
-
 const bin = (pkg: string, path: string) => join("node_modules", pkg, path);
 
 // A function, not top-level await: tsx runs this file as CommonJS.
 async function main(): Promise<number> {
-  const results: Array<[string, number]> = [];
+  const results: StepResult[] = [];
 
   const wholeSuite = vitestArgs.length === 0;
   if (wholeSuite) {
-    results.push(["lint (eslint)", run("eslint", [bin("eslint", "bin/eslint.js"), "."])]);
-    results.push(["types (tsc)", run("tsc", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."])]);
-    results.push(["lock file (check:lock)", run("check:lock", [bin("tsx", "dist/cli.mjs"), join("scripts", "check-lock.ts")])]);
+    results.push(await runStep("lint (eslint)", [bin("eslint", "bin/eslint.js"), "."]));
+    results.push(await runStep("types (tsc)", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."]));
+    results.push(await runStep("lock file (check:lock)", [bin("tsx", "dist/cli.mjs"), join("scripts", "check-lock.ts")]));
   }
 
   const vitest = [bin("vitest", "vitest.mjs"), "run"];
-  results.push(["unit + integration on SQLite (vitest)", run("vitest", [...vitest, ...vitestArgs])]);
+  results.push(await runStep("unit + integration on SQLite (vitest)", [...vitest, ...vitestArgs]));
 
   // The same integration suites again on PostgreSQL (tests/db covers both providers itself, and the
   // realtime server has no database), whenever PostgreSQL is installed — CI always installs it.
@@ -56,7 +50,7 @@ async function main(): Promise<number> {
     if (postgresAvailable) {
       const pgEnv = { ...process.env, TEST_DATABASE_PROVIDER: "postgresql" };
       const pgArgs = [...vitest, "--exclude", "tests/db/**", "--exclude", "tests/realtime/**"];
-      results.push(["integration on PostgreSQL (vitest)", run("vitest (PostgreSQL)", pgArgs, pgEnv)]);
+      results.push(await runStep("integration on PostgreSQL (vitest)", pgArgs, pgEnv));
     } else {
       console.warn("\n[test] PostgreSQL is not installed: skipping the PostgreSQL pass (apt-get install -y postgresql).");
     }
@@ -66,21 +60,21 @@ async function main(): Promise<number> {
     // The build needs no runtime secret (the app reads its environment at request time, see
     // lib/env.ts): build without one, so that a module reading it at import fails here.
     const buildEnv = { ...process.env, NODE_ENV: "production" as const, NEXTAUTH_SECRET: undefined };
-    const buildStatus = run("next build", [bin("next", "dist/bin/next"), "build"], buildEnv);
-    results.push(["next build", buildStatus]);
-    if (buildStatus === 0) {
+    const build = await runStep("next build", [bin("next", "dist/bin/next"), "build"], buildEnv);
+    results.push(build);
+    if (build.status === 0) {
       // Fresh database and free ports for every run, so a developer's running app never collides.
       rmSync(join("tmp", "e2e"), { recursive: true, force: true });
       const playwright = [bin("@playwright/test", "cli.js"), "test"];
       const e2eEnv = async () => ({ ...process.env, E2E_APP_PORT: String(await freePort()), E2E_PUSHER_PORT: String(await freePort()) });
-      results.push(["end-to-end on SQLite (playwright)", run("playwright", playwright, await e2eEnv())]);
+      results.push(await runStep("end-to-end on SQLite (playwright)", playwright, await e2eEnv()));
 
       // The browser flows once more with the app on PostgreSQL, on a throwaway cluster.
       if (postgresAvailable) {
         const server = await startPostgresServer();
         try {
           const env = { ...(await e2eEnv()), E2E_DATABASE_URL: await server.createDatabase("e2e") };
-          results.push(["end-to-end on PostgreSQL (playwright)", run("playwright (PostgreSQL)", playwright, env)]);
+          results.push(await runStep("end-to-end on PostgreSQL (playwright)", playwright, env));
         } finally {
           await server.stop();
         }
@@ -90,11 +84,7 @@ async function main(): Promise<number> {
     }
   }
 
-  console.log("\n=== summary");
-  for (const [label, status] of results) console.log(`${status === 0 ? "PASS" : "FAIL"}  ${label}`);
-  const failed = results.filter(([, s]) => s !== 0).length;
-  console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return printSummary(results);
 }
 
 void main().then((code) => process.exit(code));

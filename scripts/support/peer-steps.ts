@@ -8,39 +8,25 @@
  *   - multi-instance on PostgreSQL: two app instances, one database, one standalone realtime server
  *   - multi-instance on a soketi Redis cluster: the same on two soketi nodes joined by redis-server
  */
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { freePort } from "../../tests/support/free-port";
 import { ensureSoketi, findRedisServer, peersRequired, SOKETI_TEST_APP, startRedis, startSoketi, type SoketiNode } from "../../tests/support/peers";
 import { startPostgresServer, type PostgresServer } from "../../tests/support/postgres";
+import { failedStep, runStep, type StepResult } from "./run-step";
 
 const bin = (pkg: string, path: string) => join("node_modules", pkg, path);
 
-/** Like run, but keeps the event loop free: peers started by this process stream their output to it. */
-function runAsync(label: string, command: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  console.log(`\n=== ${label}: ${command.join(" ")}\n`);
-  const startedAt = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, command, { stdio: "inherit", env });
-    child.on("error", () => resolve(1));
-    child.on("exit", (code) => {
-      console.log(`[test] ${label}: ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
-      resolve(code ?? 1);
-    });
-  });
-}
-
-export async function peerSteps(postgresAvailable: boolean): Promise<Array<[string, number]>> {
-  const steps: Array<[string, number]> = [];
+export async function peerSteps(postgresAvailable: boolean): Promise<StepResult[]> {
+  const steps: StepResult[] = [];
   const required = peersRequired();
   const playwright = [bin("@playwright/test", "cli.js"), "test"];
   const missing = (labels: string[], reason: string) => {
     for (const label of labels) {
       if (required) {
         console.error(`\n[test] ${label}: ${reason} (required: CI=true or REQUIRE_PEERS=1)`);
-        steps.push([`${label} (${reason})`, 1]);
+        steps.push(failedStep(label, reason));
       } else {
         console.warn(`\n[test] skipping ${label}: ${reason}`);
       }
@@ -76,9 +62,9 @@ export async function peerSteps(postgresAvailable: boolean): Promise<Array<[stri
     try {
       const env = { ...process.env, ...backendEnv(node), PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: authorizedTimeoutMs, E2E_BACKEND: "soketi", E2E_APP_PORT: String(appPort) };
       rmSync(join("tmp", "e2e"), { recursive: true, force: true });
-      steps.push([soketiLabels[0]!, await runAsync("playwright (soketi)", [...playwright, "--grep-invert", "@doctor"], env)]);
+      steps.push(await runStep(soketiLabels[0]!, [...playwright, "--grep-invert", "@doctor"], env));
       rmSync(join("tmp", "e2e"), { recursive: true, force: true });
-      steps.push([soketiLabels[1]!, await runAsync("playwright (doctor on soketi)", [...playwright, "--grep", "@doctor"], env)]);
+      steps.push(await runStep(soketiLabels[1]!, [...playwright, "--grep", "@doctor"], env));
     } finally {
       await node.stop();
     }
@@ -94,7 +80,7 @@ export async function peerSteps(postgresAvailable: boolean): Promise<Array<[stri
     const ports = async () => ({ E2E_APP_PORT: String(await freePort()), E2E_APP_B_PORT: String(await freePort()), E2E_PUSHER_PORT: String(await freePort()) });
 
     // Two instances, one database, one realtime server (the standalone embedded one).
-    steps.push([multiLabel, await runAsync("playwright (two instances)", multi, { ...process.env, ...(await ports()), E2E_DATABASE_URL: await postgres.createDatabase("multi") })]);
+    steps.push(await runStep(multiLabel, multi, { ...process.env, ...(await ports()), E2E_DATABASE_URL: await postgres.createDatabase("multi") }));
 
     if (soketiProblem) return steps;
     if (!findRedisServer()) {
@@ -112,7 +98,7 @@ export async function peerSteps(postgresAvailable: boolean): Promise<Array<[stri
       nodes.push(await startSoketi({ app: SOKETI_TEST_APP, redisPort: redis.port, redisPrefix, webhookUrl: webhookOf(appPorts.E2E_APP_B_PORT) }));
       nodes.push(await startSoketi({ app: SOKETI_TEST_APP, redisPort: redis.port, redisPrefix, webhookUrl: webhookOf(appPorts.E2E_APP_PORT) }));
       const env = { ...process.env, ...appPorts, ...backendEnv(nodes[0]!), E2E_PUSHER_B_PORT: String(nodes[1]!.port), E2E_BACKEND: "soketi", E2E_DATABASE_URL: await postgres.createDatabase("cluster") };
-      steps.push([clusterLabel, await runAsync("playwright (two instances, soketi cluster)", multi, env)]);
+      steps.push(await runStep(clusterLabel, multi, env));
     } finally {
       for (const node of nodes) await node.stop();
       await redis.stop();
