@@ -19,10 +19,6 @@ export function TableBody({ className, ...props }: ComponentProps<"tbody">) {
   return <tbody className={cn("[&_tr:last-child]:border-0", className)} {...props} />;
 }
 
-export function TableFooter({ className, ...props }: ComponentProps<"tfoot">) {
-  return <tfoot className={cn("border-t bg-zinc-50 font-medium dark:bg-zinc-900", className)} {...props} />;
-}
-
 export function TableRow({ className, ...props }: ComponentProps<"tr">) {
   return <tr className={cn("border-b border-zinc-200 transition-colors hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50", className)} {...props} />;
 }
