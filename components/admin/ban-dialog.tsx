@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from "react";
 
 import { ActionError } from "@/components/admin/action-error";
-import type { AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
+import type { AccountTarget } from "@/components/admin/account-target";
 import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";

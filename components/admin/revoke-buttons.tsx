@@ -1,6 +1,6 @@
 "use client";
 
-import type { AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
+import type { AccountTarget } from "@/components/admin/account-target";
 import { Button } from "@/components/ui/button";
 
 interface RevokeButtonsProps<T extends AccountTarget> {

@@ -3,6 +3,7 @@
 import { useState } from "react";
 
 import { useAdminFeedChannels } from "@/components/admin/admin-feed-context";
+import type { AccountTarget } from "@/components/admin/account-target";
 import { BanDialog } from "@/components/admin/ban-dialog";
 import { CARD_TABLE } from "@/components/admin/card-table";
 import { KickDialog } from "@/components/admin/kick-dialog";
@@ -10,7 +11,7 @@ import { Pagination } from "@/components/admin/pagination";
 import { RosterRow, type RosterRowActions } from "@/components/admin/roster-row";
 import { RosterSortHeader } from "@/components/admin/roster-sort-header";
 import { SendMessageDialog, sentMessageToast, type SendMessageResult } from "@/components/admin/send-message-dialog";
-import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
+import { SignOutEverywhereDialog } from "@/components/admin/sign-out-everywhere-dialog";
 import { useRoster } from "@/components/admin/use-roster";
 import { useChannelLiveState, type ChannelLiveState } from "@/components/realtime";
 import { Badge } from "@/components/ui/badge";

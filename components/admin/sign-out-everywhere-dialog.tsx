@@ -1,14 +1,8 @@
 "use client";
 
+import type { AccountTarget } from "@/components/admin/account-target";
 import { ConfirmDialog } from "@/components/admin/confirm-dialog";
 import { accountActionPath } from "@/lib/admin/users";
-
-/** Who an account action is for: a roster row and a users-table row both fit. */
-export interface AccountTarget {
-  userId: string;
-  name: string;
-  email: string;
-}
 
 interface SignOutEverywhereDialogProps {
   user: AccountTarget | null;

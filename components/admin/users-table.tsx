@@ -4,12 +4,13 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import type { AccountTarget } from "@/components/admin/account-target";
 import { BanDialog } from "@/components/admin/ban-dialog";
 import { CARD_ACTIONS, CARD_TABLE } from "@/components/admin/card-table";
 import { RevokeButtons } from "@/components/admin/revoke-buttons";
 import { RoleChangeDialog, type RoleChangeTarget } from "@/components/admin/role-change-dialog";
 import { SendMessageDialog, sentMessageToast } from "@/components/admin/send-message-dialog";
-import { SignOutEverywhereDialog, type AccountTarget } from "@/components/admin/sign-out-everywhere-dialog";
+import { SignOutEverywhereDialog } from "@/components/admin/sign-out-everywhere-dialog";
 import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
