@@ -81,7 +81,7 @@ describe("pusher.signin() through the app's endpoints", () => {
     const { client } = connect(await sessionCookie(mallory));
     await waitFor(() => client.getState().status === "signin-failed", { message: "signin_error" });
     // The customHandler's error is a plain Error, so its message is the reason; in the browser the
-    // ajax transport's HTTPAuthError carries status 403 instead (see realtime-state.test.ts).
+    // ajax transport's HTTPAuthError carries status 403 instead (see tests/realtime-client/state.test.ts).
     expect(client.getState().error).toBe("HTTP 403");
     expect(await harness.db.realtimeConnection.count({ where: { userId: mallory.id } })).toBe(0);
   });
