@@ -9,8 +9,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { firstIssueMessage } from "@/lib/admin/schemas";
 import { accountActionPath, BAN_REASON_MAX_CHARS, banSchema } from "@/lib/admin/users";
+import { firstIssueMessage } from "@/lib/validation/first-issue-message";
 
 interface BanDialogProps {
   user: AccountTarget | null;

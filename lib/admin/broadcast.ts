@@ -3,7 +3,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
+import { authorizeAdmin, jsonError, parseJsonBody } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { broadcastSchema } from "@/lib/admin/schemas";
 import { publishActivity } from "@/lib/inspector/publish";
 import { getSignedInUsers } from "@/lib/messages/queries";

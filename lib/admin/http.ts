@@ -2,17 +2,13 @@ import "server-only";
 
 import type { z } from "zod";
 
-import { firstIssueMessage } from "@/lib/admin/schemas";
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { countRefusal } from "@/lib/inspector/refusals";
 import { authenticateRequest, describeRejection, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { jsonResponse } from "@/lib/http/json-response";
 import { readCappedBody } from "@/lib/http/read-capped-body";
-
-/** Every admin API answer is JSON and private to the session that asked. */
-export function jsonResponse(body: unknown, status = 200): Response {
-  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
-}
+import { firstIssueMessage } from "@/lib/validation/first-issue-message";
 
 export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): Response {
   return jsonResponse({ ok: false, error, ...extra }, status);

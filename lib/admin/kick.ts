@@ -2,7 +2,8 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdminAction, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdminAction, jsonError } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { recordMetric } from "@/lib/metrics/record";
 
 /**

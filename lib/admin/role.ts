@@ -3,7 +3,8 @@ import "server-only";
 import { z } from "zod";
 
 import { writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, findTargetUser, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
+import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/types";
 import { forgetAdminFeedCache } from "@/lib/pusher/admin-feed";

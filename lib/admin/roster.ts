@@ -2,7 +2,8 @@ import "server-only";
 
 import { z } from "zod";
 
-import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdmin, jsonError } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { firstParam, pageParam, type SearchParams } from "@/lib/admin/page-param";
 import { USERS_SEARCH_MAX_CHARS } from "@/lib/admin/users-query";
 import { maybeReconcileRoster } from "@/lib/roster/reconcile";

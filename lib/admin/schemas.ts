@@ -61,8 +61,3 @@ export const broadcastSchema = z.object({
 export type BroadcastInput = z.infer<typeof broadcastSchema>;
 
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
-
-/** The first problem, phrased for a person. */
-export function firstIssueMessage(error: z.ZodError): string {
-  return error.issues[0]?.message ?? "Invalid input";
-}

@@ -1,7 +1,8 @@
 import "server-only";
 
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdmin, findTargetUser, jsonError, jsonResponse, parseJsonBody } from "@/lib/admin/http";
+import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { sendMessageSchema } from "@/lib/admin/schemas";
 import { publishActivity } from "@/lib/inspector/publish";
 import { notifyMessageStatus } from "@/lib/messages/notify";

@@ -2,7 +2,8 @@ import "server-only";
 
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
-import { authorizeAdminAction, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdminAction, jsonError } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { SIGNED_OUT_EVERYWHERE_MESSAGE } from "@/lib/admin/users";
 import { db } from "@/lib/db/client";
 import { recordMetric } from "@/lib/metrics/record";

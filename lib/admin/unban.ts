@@ -1,7 +1,8 @@
 import "server-only";
 
 import { writeAudit } from "@/lib/admin/audit";
-import { authorizeAdminAction, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdminAction, jsonError } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { db } from "@/lib/db/client";
 
 /**

@@ -4,6 +4,7 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 
 import { authOptions } from "@/lib/auth/options";
+import { jsonResponse } from "@/lib/http/json-response";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 
 /*
@@ -25,7 +26,7 @@ export function GET(request: NextRequest, context: RouteContext): Promise<Respon
 
 export async function POST(request: NextRequest, context: RouteContext): Promise<Response> {
   const body = await readCappedBody(request, NEXTAUTH_MAX_BODY_BYTES);
-  if (!body.ok) return Response.json({ error: body.error }, { status: body.status, headers: { "Cache-Control": "no-store" } });
+  if (!body.ok) return jsonResponse({ error: body.error }, body.status);
   // The same request with its (now read) body buffered; next-auth reads nextUrl, headers and body.
   const buffered = new NextRequest(request.url, { method: request.method, headers: request.headers, body: new Uint8Array(body.bytes) });
   return handler(buffered, context);

@@ -1,6 +1,7 @@
 import "server-only";
 
-import { authorizeAdmin, jsonError, jsonResponse } from "@/lib/admin/http";
+import { authorizeAdmin, jsonError } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { runDoctor } from "@/lib/doctor/runner";
 import { describeTarget, doctorTarget } from "@/lib/doctor/target";
 import type { DoctorReport } from "@/lib/doctor/types";

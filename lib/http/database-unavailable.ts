@@ -1,6 +1,7 @@
 import "server-only";
 
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { jsonResponse } from "@/lib/http/json-response";
 
 /** What every endpoint says while the database is down; never the driver's or Prisma's text. */
 export const DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable right now. Try again in a few seconds.";
@@ -8,10 +9,7 @@ export const DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable right n
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export function databaseUnavailableResponse(): Response {
-  return Response.json(
-    { error: DATABASE_UNAVAILABLE_MESSAGE },
-    { status: 503, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS), "Cache-Control": "no-store" } },
-  );
+  return jsonResponse({ error: DATABASE_UNAVAILABLE_MESSAGE }, 503, { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) });
 }
 
 /** One log line per failed request, without the query or the driver's full message. */

@@ -1,6 +1,7 @@
 import "server-only";
 
-import { jsonError, jsonResponse } from "@/lib/admin/http";
+import { jsonError } from "@/lib/admin/http";
+import { jsonResponse } from "@/lib/http/json-response";
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";

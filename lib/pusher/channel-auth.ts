@@ -3,12 +3,13 @@ import "server-only";
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { checkLoadedSessionUser, checkSessionClaims, decodeSessionCookie, describeRejection, SESSION_USER_SELECT, type SessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { jsonResponse } from "@/lib/http/json-response";
 import { countRefusal } from "@/lib/inspector/refusals";
 import { noteInspectorAuthorized } from "@/lib/pusher/admin-feed";
 import { CONNECTION_CHANNEL_PREFIX, parseAdminFeedChannel, socketIdFromConnectionChannel } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
-import { jsonResponse } from "@/lib/pusher/user-auth";
-import { channelAuthBodySchema, firstIssue, readFormFields } from "@/lib/validation/pusher";
+import { firstIssueMessage } from "@/lib/validation/first-issue-message";
+import { channelAuthBodySchema, readFormFields } from "@/lib/validation/pusher";
 
 export type ChannelDecision = { allow: true } | { allow: false; reason: string };
 
@@ -37,7 +38,7 @@ async function connectionChannelAnswer(claims: Awaited<ReturnType<typeof decodeS
   if (!session.ok) return refuse(session.reason === "banned" ? 403 : 401, describeRejection(session), session.reason);
   if (problem) return refuse(403, problem, "channel-denied");
   if (!row || row.userId !== session.user.id) return refuse(403, NOT_SIGNED_IN_AS_YOU, "channel-denied");
-  return jsonResponse(200, pusherServer.authorizeChannel(socketId, channel));
+  return jsonResponse(pusherServer.authorizeChannel(socketId, channel));
 }
 
 /**
@@ -83,7 +84,7 @@ export async function handleChannelAuth(request: Request): Promise<Response> {
   const form = await readFormFields(request);
   if (!form.ok) return refuse(form.status, form.error, form.status === 413 ? "body-too-large" : "bad-request");
   const body = channelAuthBodySchema.safeParse(form.fields);
-  if (!body.success) return refuse(400, firstIssue(body.error), "bad-request");
+  if (!body.success) return refuse(400, firstIssueMessage(body.error), "bad-request");
 
   const { socket_id: socketId, channel_name: channel } = body.data;
   if (channel.startsWith(CONNECTION_CHANNEL_PREFIX)) return connectionChannelAnswer(claims, socketId, channel);
@@ -93,10 +94,10 @@ export async function handleChannelAuth(request: Request): Promise<Response> {
   const decision = await decideChannelAccess(session.user, socketId, channel);
   if (!decision.allow) return refuse(403, decision.reason, "channel-denied");
 
-  return jsonResponse(200, pusherServer.authorizeChannel(socketId, channel));
+  return jsonResponse(pusherServer.authorizeChannel(socketId, channel));
 }
 
 function refuse(status: 400 | 401 | 403 | 413, error: string, reason: string): Response {
   countRefusal("/pusher/auth", status, reason);
-  return jsonResponse(status, { error });
+  return jsonResponse({ error }, status);
 }

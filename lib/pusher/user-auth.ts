@@ -3,19 +3,14 @@ import "server-only";
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
 import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { listContacts } from "@/lib/contacts/contacts";
+import { jsonResponse } from "@/lib/http/json-response";
 import { publishActivity } from "@/lib/inspector/publish";
 import { countRefusal } from "@/lib/inspector/refusals";
 import { recordMetric } from "@/lib/metrics/record";
 import { pusherServer } from "@/lib/pusher/server";
 import { recordSignIn, SocketOwnedByAnotherUserError } from "@/lib/roster/record-sign-in";
-import { firstIssue, readFormFields, userAuthBodySchema } from "@/lib/validation/pusher";
-
-/** Auth answers are per socket and per session: never let a cache or proxy keep one. */
-export const NO_STORE_HEADERS = { "Cache-Control": "no-store" } as const;
-
-export function jsonResponse(status: number, body: unknown): Response {
-  return Response.json(body, { status, headers: NO_STORE_HEADERS });
-}
+import { firstIssueMessage } from "@/lib/validation/first-issue-message";
+import { readFormFields, userAuthBodySchema } from "@/lib/validation/pusher";
 
 /**
  * POST /pusher/user-auth — pusher-js's `pusher.signin()` posts `socket_id` here and sends the
@@ -37,7 +32,7 @@ export async function handleUserAuth(request: Request): Promise<Response> {
   const form = await readFormFields(request);
   if (!form.ok) return refuse(form.status, form.error, form.status === 413 ? "body-too-large" : "bad-request");
   const body = userAuthBodySchema.safeParse(form.fields);
-  if (!body.success) return refuse(400, firstIssue(body.error), "bad-request");
+  if (!body.success) return refuse(400, firstIssueMessage(body.error), "bad-request");
 
   const { user } = session;
   const socketId = body.data.socket_id;
@@ -62,11 +57,11 @@ export async function handleUserAuth(request: Request): Promise<Response> {
     summary: `${user.name} signed in socket ${socketId}`,
     detail: { socketId, email: user.email, watching: watchlist.length },
   });
-  return jsonResponse(200, auth);
+  return jsonResponse(auth);
 }
 
 /** Refusals are counted, never published one by one: anyone can make them for free. */
 function refuse(status: 400 | 401 | 403 | 409 | 413, error: string, reason: string): Response {
   countRefusal("/pusher/user-auth", status, reason);
-  return jsonResponse(status, { error });
+  return jsonResponse({ error }, status);
 }

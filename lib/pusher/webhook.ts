@@ -7,6 +7,7 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { acknowledgeDoctorProbes } from "@/lib/doctor/probe-ack";
 import { env } from "@/lib/env";
+import { jsonResponse } from "@/lib/http/json-response";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 import { publishActivity } from "@/lib/inspector/publish";
 import { countRefusal } from "@/lib/inspector/refusals";
@@ -54,10 +55,6 @@ const webhookBodySchema = z.object({
 type WebhookEvent = z.output<typeof webhookBodySchema>["events"][number];
 
 const BODY_SHAPE = 'Body must be {"time_ms": number, "events": [{"name": string, ...}]}';
-
-function json(body: unknown, status: number): Response {
-  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
-}
 
 /**
  * The header checks Pusher's SDK makes (`pusher.webhook(req).isValid()`), each with its own reason
@@ -188,7 +185,7 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
     // Awaited (one local HTTP call, and it never throws) so serverless runtimes don't cut it off.
     await notifyRosterChanged(reason, [...users]);
   }
-  return json({ ok: true }, 200);
+  return jsonResponse({ ok: true });
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -203,7 +200,7 @@ const EVENTS_IN_DETAIL = 20;
  */
 function rejected(status: 400 | 401 | 413, error: string, signature: "valid" | "rejected"): Response {
   countRefusal("/api/pusher/webhook", status, signature === "valid" ? `signature valid; ${error}` : error);
-  return json({ ok: false, error }, status);
+  return jsonResponse({ ok: false, error }, status);
 }
 
 function publishWebhookAccepted(events: WebhookEvent[]): void {

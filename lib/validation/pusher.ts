@@ -46,8 +46,3 @@ export async function readFormFields(request: Request): Promise<FormFields> {
   }
   return { ok: true, fields };
 }
-
-/** The first issue's message, for a `{ error }` response body. */
-export function firstIssue(error: z.ZodError): string {
-  return error.issues[0]?.message ?? "invalid request";
-}
