@@ -2,16 +2,13 @@
 
 import { useState } from "react";
 
+import { AccountActionDialogs, useAccountActions } from "@/components/admin/account-action-dialogs";
 import { useAdminFeedChannels } from "@/components/admin/admin-feed-context";
-import type { AccountTarget } from "@/components/admin/account-target";
-import { BanDialog } from "@/components/admin/ban-dialog";
 import { CARD_TABLE } from "@/components/admin/card-table";
 import { KickDialog } from "@/components/admin/kick-dialog";
 import { Pagination } from "@/components/admin/pagination";
 import { RosterRow, type RosterRowActions } from "@/components/admin/roster-row";
 import { RosterSortHeader } from "@/components/admin/roster-sort-header";
-import { SendMessageDialog, sentMessageToast, type SendMessageResult } from "@/components/admin/send-message-dialog";
-import { SignOutEverywhereDialog } from "@/components/admin/sign-out-everywhere-dialog";
 import { useRoster } from "@/components/admin/use-roster";
 import { useChannelLiveState, type ChannelLiveState } from "@/components/realtime";
 import { Badge } from "@/components/ui/badge";
@@ -52,27 +49,10 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
   const hydrated = useHydrated();
   const { feed } = useAdminFeedChannels();
   const liveState = useChannelLiveState(feed);
-  const { view, now, fetchError, sync, resync, removeUser } = useRoster({ initial, query, renderedAt, feed });
-  const [messageTarget, setMessageTarget] = useState<RosterEntry | null>(null);
+  const { view, visibleUsers, now, fetchError, sync, resync, removeUser, setKickPending } = useRoster({ initial, query, renderedAt, feed });
+  const accountActions = useAccountActions<RosterEntry>();
+  // Kick is the roster's own action (it needs the row's connection count); the others are shared.
   const [kickTarget, setKickTarget] = useState<RosterEntry | null>(null);
-  const [signOutTarget, setSignOutTarget] = useState<RosterEntry | null>(null);
-  const [banTarget, setBanTarget] = useState<RosterEntry | null>(null);
-  // Rows hidden while their kick request runs, so the row goes away the moment the admin confirms.
-  const [kickPendingIds, setKickPendingIds] = useState<ReadonlySet<string>>(() => new Set());
-
-  function handleSent(user: AccountTarget, result: SendMessageResult) {
-    setMessageTarget(null);
-    toast(sentMessageToast(user, result));
-  }
-
-  function setKickPending(userId: string, pending: boolean) {
-    setKickPendingIds((ids) => {
-      const next = new Set(ids);
-      if (pending) next.add(userId);
-      else next.delete(userId);
-      return next;
-    });
-  }
 
   function handleKicked(user: RosterEntry) {
     setKickTarget(null);
@@ -81,21 +61,13 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
     toast({ title: `${user.name} was disconnected`, variant: "success" });
   }
 
-  function handleSignedOut(user: AccountTarget) {
-    setSignOutTarget(null);
-    removeUser(user.userId);
-    toast({ title: `${user.name} was signed out everywhere`, variant: "success" });
-  }
-
-  function handleBanned(user: AccountTarget) {
-    setBanTarget(null);
-    removeUser(user.userId);
-    toast({ title: `${user.name} was banned`, description: "Lift the ban on the Users page.", variant: "success" });
-  }
-
-  const rowActions: RosterRowActions = { onMessage: setMessageTarget, onKick: setKickTarget, onSignOutEverywhere: setSignOutTarget, onBan: setBanTarget };
+  const rowActions: RosterRowActions = {
+    onMessage: (user) => accountActions.openAction("message", user),
+    onKick: setKickTarget,
+    onSignOutEverywhere: (user) => accountActions.openAction("sign-out-everywhere", user),
+    onBan: (user) => accountActions.openAction("ban", user),
+  };
   const live = liveBadge[liveState];
-  const visibleUsers = kickPendingIds.size ? view.users.filter((user) => !kickPendingIds.has(user.userId)) : view.users;
   const empty = query.q && view.total === 0 ? `No one signed in matches “${query.q}”.` : view.total > 0 ? "No one on this page." : "No one is signed in right now.";
   return (
     <section aria-labelledby="roster-heading" className="flex flex-col gap-4">
@@ -175,7 +147,6 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
         />
       ) : null}
 
-      <SendMessageDialog user={messageTarget} onClose={() => setMessageTarget(null)} onSent={handleSent} />
       <KickDialog
         user={kickTarget}
         currentUserId={currentUserId}
@@ -184,8 +155,16 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
         onKickFailed={(user) => setKickPending(user.userId, false)}
         onKicked={handleKicked}
       />
-      <SignOutEverywhereDialog user={signOutTarget} currentUserId={currentUserId} onClose={() => setSignOutTarget(null)} onDone={handleSignedOut} />
-      <BanDialog user={banTarget} onClose={() => setBanTarget(null)} onBanned={handleBanned} />
+      <AccountActionDialogs
+        open={accountActions.open}
+        currentUserId={currentUserId}
+        onClose={accountActions.close}
+        // Signed out everywhere or banned: every connection closes, so the row goes now.
+        onDone={(action, user) => {
+          if (action !== "message") removeUser(user.userId);
+        }}
+        bannedHint="Lift the ban on the Users page."
+      />
     </section>
   );
 }

@@ -15,13 +15,15 @@ const fetchRosterPage = fetchRosterPageOver(
 
 /**
  * The roster page the console shows, kept live by RosterSync (deltas, throttled refetches, the
- * periodic resync). The caller keys its component by the query, so `initial` and `query` are
+ * periodic resync), minus the rows whose kick is on its way (`visibleUsers`). The caller keys its component by the query, so `initial` and `query` are
  * fixed for this hook's life.
  */
 export function useRoster({ initial, query, renderedAt, feed }: { initial: RosterPage; query: RosterQuery; renderedAt: number; feed: string }) {
   const [snapshot, setSnapshot] = useState<RosterSnapshot>({ view: initial, fetchError: null, version: null, resyncs: 0, appliedAt: renderedAt });
   const [now, setNow] = useState(renderedAt);
   const sync = useRef<RosterSync | null>(null);
+  // Rows hidden while their kick request runs, so the row goes away the moment the admin confirms.
+  const [kickPendingIds, setKickPendingIds] = useState<ReadonlySet<string>>(() => new Set());
 
   useEffect(() => {
     const roster = new RosterSync(initial, query, fetchRosterPage, (next) => {
@@ -49,5 +51,16 @@ export function useRoster({ initial, query, renderedAt, feed }: { initial: Roste
   const resync = useCallback(() => sync.current?.resync() ?? Promise.resolve(), []);
   const removeUser = useCallback((userId: string) => sync.current?.removeUser(userId), []);
 
-  return { view: snapshot.view, now, fetchError: snapshot.fetchError, sync: snapshot, resync, removeUser };
+  const setKickPending = useCallback((userId: string, pending: boolean) => {
+    setKickPendingIds((ids) => {
+      const next = new Set(ids);
+      if (pending) next.add(userId);
+      else next.delete(userId);
+      return next;
+    });
+  }, []);
+
+  const view = snapshot.view;
+  const visibleUsers = kickPendingIds.size ? view.users.filter((user) => !kickPendingIds.has(user.userId)) : view.users;
+  return { view, visibleUsers, now, fetchError: snapshot.fetchError, sync: snapshot, resync, removeUser, setKickPending };
 }

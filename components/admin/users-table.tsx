@@ -4,20 +4,17 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
-import type { AccountTarget } from "@/components/admin/account-target";
-import { BanDialog } from "@/components/admin/ban-dialog";
+import { AccountActionDialogs, useAccountActions } from "@/components/admin/account-action-dialogs";
 import { CARD_ACTIONS, CARD_TABLE } from "@/components/admin/card-table";
 import { RevokeButtons } from "@/components/admin/revoke-buttons";
 import { RoleChangeDialog, type RoleChangeTarget } from "@/components/admin/role-change-dialog";
-import { SendMessageDialog, sentMessageToast } from "@/components/admin/send-message-dialog";
-import { SignOutEverywhereDialog } from "@/components/admin/sign-out-everywhere-dialog";
-import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
+import { useUnban } from "@/components/admin/use-unban";
 import { formatExactTime } from "@/lib/admin/format";
-import { accountActionPath, userPagePath, type UserListEntry } from "@/lib/admin/users";
+import { userPagePath, type UserListEntry } from "@/lib/admin/users";
 
 interface UsersTableProps {
   users: UserListEntry[];
@@ -34,31 +31,13 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
   const router = useRouter();
   const { toast } = useToast();
   const [refreshing, startRefresh] = useTransition();
-  const [signOutTarget, setSignOutTarget] = useState<AccountTarget | null>(null);
-  const [banTarget, setBanTarget] = useState<AccountTarget | null>(null);
   // The roster only lists connected users; here an admin can also message someone offline, and
   // the message waits in their inbox.
-  const [messageTarget, setMessageTarget] = useState<AccountTarget | null>(null);
+  const accountActions = useAccountActions();
   const [roleTarget, setRoleTarget] = useState<RoleChangeTarget | null>(null);
-  const unbanAction = useAdminAction();
-  // Which row's Unban is running: every Unban is disabled meanwhile, only that one says so.
-  const [unbanningId, setUnbanningId] = useState<string | null>(null);
 
   const refresh = () => startRefresh(() => router.refresh());
-
-  async function unban(user: UserListEntry) {
-    if (unbanAction.pending) return;
-    setUnbanningId(user.userId);
-    const result = await unbanAction.run(accountActionPath(user.userId, "unban"));
-    if (result === null) return;
-    setUnbanningId(null);
-    if (result.ok) {
-      toast({ title: `${user.name} was unbanned`, description: "They can sign in again.", variant: "success" });
-      refresh();
-    } else {
-      toast({ title: `Could not unban ${user.name}`, description: result.error, variant: "destructive" });
-    }
-  }
+  const unban = useUnban(refresh);
 
   return (
     <>
@@ -116,7 +95,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                 </TableCell>
                 <TableCell>
                   <div className={`flex justify-end gap-2 ${CARD_ACTIONS}`}>
-                    <Button size="sm" variant="outline" onClick={() => setMessageTarget(user)}>
+                    <Button size="sm" variant="outline" onClick={() => accountActions.openAction("message", user)}>
                       Send message
                       <span className="sr-only"> to {user.name}</span>
                     </Button>
@@ -124,15 +103,20 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
                       <Button
                         size="sm"
                         variant="outline"
-                        onClick={() => void unban(user)}
-                        disabled={unbanAction.pending}
-                        aria-busy={unbanAction.pending && unbanningId === user.userId}
+                        onClick={() => void unban.unban(user)}
+                        disabled={unban.pending}
+                        aria-busy={unban.isUnbanning(user.userId)}
                       >
-                        {unbanAction.pending && unbanningId === user.userId ? "Unbanning…" : "Unban"}
+                        {unban.isUnbanning(user.userId) ? "Unbanning…" : "Unban"}
                         <span className="sr-only"> {user.name}</span>
                       </Button>
                     ) : (
-                      <RevokeButtons user={user} currentUserId={currentUserId} onSignOutEverywhere={setSignOutTarget} onBan={setBanTarget} />
+                      <RevokeButtons
+                        user={user}
+                        currentUserId={currentUserId}
+                        onSignOutEverywhere={(target) => accountActions.openAction("sign-out-everywhere", target)}
+                        onBan={(target) => accountActions.openAction("ban", target)}
+                      />
                     )}
                     {/* Named exactly "Make admin" / "Remove admin"; the row's name link describes whose. */}
                     <Button size="sm" variant="outline" aria-describedby={`user-name-${user.userId}`} onClick={() => setRoleTarget(user)}>
@@ -146,23 +130,14 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
         </TableBody>
       </Table>
 
-      <SendMessageDialog
-        user={messageTarget}
-        onClose={() => setMessageTarget(null)}
-        onSent={(user, result) => {
-          setMessageTarget(null);
-          toast(sentMessageToast(user, result));
-        }}
-      />
-      <SignOutEverywhereDialog
-        user={signOutTarget}
+      <AccountActionDialogs
+        open={accountActions.open}
         currentUserId={currentUserId}
-        onClose={() => setSignOutTarget(null)}
-        onDone={(user) => {
-          setSignOutTarget(null);
-          toast({ title: `${user.name} was signed out everywhere`, variant: "success" });
-          // Signing yourself out ends this page's session too: the next request goes to /login.
-          refresh();
+        onClose={accountActions.close}
+        onDone={(action) => {
+          // A message changes nothing in the table. Signing yourself out ends this page's session
+          // too: the refresh goes to /login.
+          if (action !== "message") refresh();
         }}
       />
       <RoleChangeDialog
@@ -173,15 +148,6 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
           setRoleTarget(null);
           toast({ title: user.role === "ADMIN" ? `${user.name} is no longer an admin` : `${user.name} is now an admin`, variant: "success" });
           // Removing your own role: the refresh renders the 403 page.
-          refresh();
-        }}
-      />
-      <BanDialog
-        user={banTarget}
-        onClose={() => setBanTarget(null)}
-        onBanned={(user) => {
-          setBanTarget(null);
-          toast({ title: `${user.name} was banned`, variant: "success" });
           refresh();
         }}
       />

@@ -3,17 +3,16 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
-import { BanDialog } from "@/components/admin/ban-dialog";
+import { AccountActionDialogs, useAccountActions } from "@/components/admin/account-action-dialogs";
 import { ConfirmDialog } from "@/components/admin/confirm-dialog";
 import { RoleChangeDialog, type RoleChangeTarget } from "@/components/admin/role-change-dialog";
-import { SendMessageDialog, sentMessageToast } from "@/components/admin/send-message-dialog";
-import { SignOutEverywhereDialog } from "@/components/admin/sign-out-everywhere-dialog";
-import { useAdminAction } from "@/components/admin/use-admin-action";
+import { useUnban } from "@/components/admin/use-unban";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
 import { accountActionPath, type UserListEntry } from "@/lib/admin/users";
 
-type Open = "message" | "kick" | "sign-out" | "ban" | "role" | null;
+/** The user page's own dialogs; message, sign-out-everywhere and ban are the shared ones. */
+type Open = "kick" | "role" | null;
 
 interface UserActionsProps {
   user: UserListEntry;
@@ -30,40 +29,30 @@ export function UserActions({ user, connectionCount, currentUserId }: UserAction
   const { toast } = useToast();
   const [open, setOpen] = useState<Open>(null);
   const [, startRefresh] = useTransition();
-  const unban = useAdminAction();
   const refresh = () => startRefresh(() => router.refresh());
+  const accountActions = useAccountActions();
+  const unban = useUnban(refresh);
   const close = () => setOpen(null);
   const self = user.userId === currentUserId;
-
-  async function runUnban() {
-    const result = await unban.run(accountActionPath(user.userId, "unban"));
-    if (result === null) return;
-    if (result.ok) {
-      toast({ title: `${user.name} was unbanned`, description: "They can sign in again.", variant: "success" });
-      refresh();
-    } else {
-      toast({ title: `Could not unban ${user.name}`, description: result.error, variant: "destructive" });
-    }
-  }
 
   return (
     <>
       <div className="flex flex-wrap gap-2" data-testid="user-actions">
-        <Button size="sm" variant="outline" onClick={() => setOpen("message")}>
+        <Button size="sm" variant="outline" onClick={() => accountActions.openAction("message", user)}>
           Send message
         </Button>
         <Button size="sm" variant="outline" onClick={() => setOpen("kick")} disabled={connectionCount === 0} title={connectionCount === 0 ? "Not connected" : undefined}>
           Kick
         </Button>
-        <Button size="sm" variant="outline" onClick={() => setOpen("sign-out")}>
+        <Button size="sm" variant="outline" onClick={() => accountActions.openAction("sign-out-everywhere", user)}>
           Sign out everywhere
         </Button>
         {user.ban ? (
-          <Button size="sm" variant="outline" onClick={() => void runUnban()} disabled={unban.pending} aria-busy={unban.pending}>
+          <Button size="sm" variant="outline" onClick={() => void unban.unban(user)} disabled={unban.pending} aria-busy={unban.pending}>
             {unban.pending ? "Unbanning…" : "Unban"}
           </Button>
         ) : self ? null : (
-          <Button size="sm" variant="destructive" onClick={() => setOpen("ban")}>
+          <Button size="sm" variant="destructive" onClick={() => accountActions.openAction("ban", user)}>
             Ban
           </Button>
         )}
@@ -72,15 +61,8 @@ export function UserActions({ user, connectionCount, currentUserId }: UserAction
         </Button>
       </div>
 
-      <SendMessageDialog
-        user={open === "message" ? user : null}
-        onClose={close}
-        onSent={(target, result) => {
-          close();
-          toast(sentMessageToast(target, result));
-          refresh();
-        }}
-      />
+      {/* Every action re-renders the page: a sent message shows in its messages list. */}
+      <AccountActionDialogs open={accountActions.open} currentUserId={currentUserId} onClose={accountActions.close} onDone={refresh} />
       <ConfirmDialog
         target={open === "kick" ? user : null}
         title={`Kick ${user.name}?`}
@@ -99,25 +81,6 @@ export function UserActions({ user, connectionCount, currentUserId }: UserAction
         onDone={(target) => {
           close();
           toast({ title: `${target.name} was kicked`, variant: "success" });
-          refresh();
-        }}
-      />
-      <SignOutEverywhereDialog
-        user={open === "sign-out" ? user : null}
-        currentUserId={currentUserId}
-        onClose={close}
-        onDone={(target) => {
-          close();
-          toast({ title: `${target.name} was signed out everywhere`, variant: "success" });
-          refresh();
-        }}
-      />
-      <BanDialog
-        user={open === "ban" ? user : null}
-        onClose={close}
-        onBanned={(target) => {
-          close();
-          toast({ title: `${target.name} was banned`, variant: "success" });
           refresh();
         }}
       />
