@@ -1,21 +1,16 @@
 /**
  * Cache channels (`cache-`, `private-cache-`, `private-encrypted-cache-`, `presence-cache-`): the
  * last event triggered through the HTTP API is kept and replayed to each new subscriber, or the
- * subscriber is told `pusher:cache_miss`. Client events are not cached, as on hosted Pusher.
+ * subscriber is told `pusher:cache_miss` (channels/cache-channel.ts). Client events are not cached,
+ * as on hosted Pusher.
  *
  * Entries outlive the channel's subscribers (that is the point), so the map is bounded twice: by
  * age (hosted keeps an event "up to 30 minutes") and by count, dropping the least recently
  * written channel first.
  */
-import { CACHE_CHANNEL_PATTERN } from "./protocol";
-
 interface CachedFrame {
   frame: string;
   expiresAt: number;
-}
-
-export function isCacheChannelName(name: string): boolean {
-  return CACHE_CHANNEL_PATTERN.test(name);
 }
 
 export class ChannelCache {

@@ -2,7 +2,6 @@
  * `client-*` events: relayed from one member of a private/presence channel to the others,
  * never back to the sender, size-checked and rate-limited per connection.
  */
-import { PresenceChannel } from "./channels";
 import { serializeEvent, type Connection } from "./connection";
 import type { RealtimeLogger } from "./logger";
 import { Limits, SoftErrorCodes, WebhookEvents } from "./protocol";
@@ -43,7 +42,7 @@ export class ClientEventRelay {
       return;
     }
 
-    const userId = channel instanceof PresenceChannel ? channel.memberIdOf(connection) : undefined;
+    const userId = channel.memberIdOf(connection);
     channel.broadcast(serializeEvent(eventName, serializedData, channelName, userId), connection);
     this.webhooks.emit({
       name: WebhookEvents.clientEvent,

@@ -2,8 +2,8 @@
  * Fan-out of server-triggered events (HTTP API). Each event is serialised once per channel and
  * the same string is written to every recipient.
  */
-import { isCacheChannelName, type ChannelCache } from "./channel-cache";
-import { isServerToUserChannelName } from "./channels";
+import type { ChannelCache } from "./channel-cache";
+import { isCacheChannelName, isServerToUserChannelName } from "./channels";
 import { encodeForFanOut, serializeEvent } from "./connection";
 import { ChannelPrefixes } from "./protocol";
 import type { Registry } from "./registry";

@@ -1,10 +1,11 @@
 /**
- * Joining and leaving channels: authorization by channel type, presence membership, the
- * member_added/member_removed frames and the occupancy/membership webhooks.
+ * Joining and leaving channels: name checks, limits, the registry and the occupancy webhooks.
+ * What a join or a leave means for a channel type (presence membership, cache replay) is the
+ * channel's own behaviour (channels/).
  */
-import { isCacheChannelName, type ChannelCache } from "./channel-cache";
-import { channelNameProblem, createChannel, PresenceChannel, type AuthorizationContext, type Channel } from "./channels";
-import { serializeEvent, type Connection } from "./connection";
+import type { ChannelCache } from "./channel-cache";
+import { channelNameProblem, createChannel, type AuthorizationContext, type ChannelServices } from "./channels";
+import type { Connection } from "./connection";
 import type { ConnectionLimits } from "./limits";
 import type { RealtimeLogger } from "./logger";
 import { PusherEvents, WebhookEvents } from "./protocol";
@@ -12,14 +13,18 @@ import type { Registry } from "./registry";
 import type { WebhookSink } from "./webhooks";
 
 export class SubscriptionManager {
+  private readonly services: ChannelServices;
+
   constructor(
     private readonly registry: Registry,
     private readonly authorization: AuthorizationContext,
     private readonly webhooks: WebhookSink,
-    private readonly cache: ChannelCache,
+    cache: ChannelCache,
     private readonly limits: ConnectionLimits,
     private readonly logger: RealtimeLogger,
-  ) {}
+  ) {
+    this.services = { registry, webhooks, cache };
+  }
 
   subscribe(connection: Connection, payload: unknown): void {
     if (payload === null || typeof payload !== "object") {
@@ -40,7 +45,7 @@ export class SubscriptionManager {
     const existing = this.registry.channels.get(channelName);
     if (existing && connection.channels?.has(channelName)) {
       // pusher-js may resubscribe after a cancelled unsubscribe; confirm without double-counting.
-      this.confirm(connection, existing);
+      existing.confirmSubscription(connection);
       return;
     }
     // Before authorization: a socket at its limit costs no signature check.
@@ -61,39 +66,7 @@ export class SubscriptionManager {
       this.webhooks.emit({ name: WebhookEvents.channelOccupied, channel: channelName });
     }
 
-    if (channel instanceof PresenceChannel && decision.member) {
-      const member = decision.member;
-      const isNewMember = channel.join(connection, member);
-      this.confirm(connection, channel);
-      if (isNewMember) {
-        const added = member.info === undefined ? { user_id: member.id } : { user_id: member.id, user_info: member.info };
-        channel.broadcast(serializeEvent(PusherEvents.memberAdded, added, channelName), connection);
-        this.webhooks.emit({ name: WebhookEvents.memberAdded, channel: channelName, user_id: member.id });
-      }
-      this.replayCache(connection, channel);
-      return;
-    }
-    this.confirm(connection, channel);
-    this.replayCache(connection, channel);
-  }
-
-  /**
-   * A new subscriber of a cache channel gets the last event, or `pusher:cache_miss`. The
-   * `cache_miss` webhook is sent once per occupancy of the channel, not once per subscriber, so
-   * a crowd joining an empty channel asks the app to fill it once.
-   */
-  private replayCache(connection: Connection, channel: Channel): void {
-    if (!isCacheChannelName(channel.name)) return;
-    const frame = this.cache.lastFrame(channel.name);
-    if (frame !== undefined) {
-      connection.sendRaw(frame);
-      return;
-    }
-    connection.sendEvent(PusherEvents.cacheMiss, {}, channel.name);
-    if (!channel.cacheMissReported) {
-      channel.cacheMissReported = true;
-      this.webhooks.emit({ name: WebhookEvents.cacheMiss, channel: channel.name });
-    }
+    channel.subscribed(connection, decision.member, this.services);
   }
 
   unsubscribe(connection: Connection, payload: unknown): void {
@@ -116,23 +89,12 @@ export class SubscriptionManager {
     if (!channel) return;
     channel.subscribers.delete(connection);
 
-    if (channel instanceof PresenceChannel) {
-      const departedUserId = channel.leave(connection);
-      if (departedUserId !== undefined) {
-        channel.broadcast(serializeEvent(PusherEvents.memberRemoved, { user_id: departedUserId }, channelName));
-        this.webhooks.emit({ name: WebhookEvents.memberRemoved, channel: channelName, user_id: departedUserId });
-      }
-    }
+    channel.unsubscribed(connection, this.services);
 
     if (channel.subscribers.size === 0) {
       this.registry.channels.delete(channelName);
       if (!channel.isInternal) this.webhooks.emit({ name: WebhookEvents.channelVacated, channel: channelName });
     }
-  }
-
-  private confirm(connection: Connection, channel: Channel): void {
-    const data = channel instanceof PresenceChannel ? channel.snapshot() : {};
-    connection.sendEvent(PusherEvents.subscriptionSucceeded, data, channel.name);
   }
 
   /** pusher-js surfaces this on the channel as `pusher:subscription_error` with {type, error, status}. */

@@ -1,9 +1,14 @@
 /**
- * Base of the channel-type hierarchy. A channel's type is decided by its name prefix and decides
- * who may join, whether client events are allowed and whether it is visible to the HTTP API and
- * webhooks.
+ * Base of the channel-type hierarchy. A channel's type is decided by its name prefix (in one place,
+ * channels/index.ts) and carries the type's behaviour: who may join, what a new subscriber is sent,
+ * what leaving does, how a server-triggered event is delivered, whether client events are allowed
+ * and whether the channel is visible to the HTTP API and webhooks.
  */
+import type { ChannelCache } from "../channel-cache";
 import { encodeForFanOut, type Connection } from "../connection";
+import { PusherEvents } from "../protocol";
+import type { Registry } from "../registry";
+import type { WebhookSink } from "../webhooks";
 
 export type ChannelKind = "public" | "private" | "presence" | "private-encrypted" | "server-to-user";
 
@@ -24,14 +29,19 @@ export interface PresenceMember {
   info: unknown;
 }
 
+/** The parts of the server a channel's hooks act on. */
+export interface ChannelServices {
+  registry: Registry;
+  webhooks: WebhookSink;
+  cache: ChannelCache;
+}
+
 export type Authorization =
   | { ok: true; member?: PresenceMember }
   | { ok: false; status: number; reason: string };
 
 export abstract class Channel {
   readonly subscribers = new Set<Connection>();
-  /** Cache channels: a cache_miss webhook went out since the channel became occupied. */
-  cacheMissReported = false;
 
   constructor(readonly name: string) {}
 
@@ -52,6 +62,45 @@ export abstract class Channel {
   }
 
   abstract authorize(connection: Connection, request: SubscribeRequest, context: AuthorizationContext): Authorization;
+
+  /**
+   * Called once an authorized socket is in `subscribers`: sends `pusher:subscription_succeeded`.
+   * Presence adds member bookkeeping, cache channels replay the last event after it.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook: subtypes use the arguments
+  subscribed(connection: Connection, _member: PresenceMember | undefined, _services: ChannelServices): void {
+    this.confirmSubscription(connection);
+  }
+
+  /** Also answers a repeated subscribe of a socket that is already in (nothing else is resent). */
+  confirmSubscription(connection: Connection): void {
+    connection.sendEvent(PusherEvents.subscriptionSucceeded, this.subscriptionData(), this.name);
+  }
+
+  protected subscriptionData(): object {
+    return {};
+  }
+
+  /** Called after the socket left `subscribers`. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook: subtypes use the arguments
+  unsubscribed(_connection: Connection, _services: ChannelServices): void {}
+
+  /** Presence channels tag client events with the sender's user id; other types have none. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a hook: subtypes use the arguments
+  memberIdOf(_connection: Connection): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * Delivers a server-triggered event (serialised once by the caller) and returns the number of
+   * sockets it was written to. Also called on an unregistered instance when nobody is subscribed.
+   */
+  publish(frame: string, excludeSocketId: string | undefined, services: ChannelServices): number {
+    if (this.subscribers.size === 0) return 0;
+    const excluded = excludeSocketId === undefined ? undefined : services.registry.connections.get(excludeSocketId);
+    this.broadcast(frame, excluded);
+    return this.subscribers.size - (excluded && this.subscribers.has(excluded) ? 1 : 0);
+  }
 
   /** The frame is serialised once by the caller; this only loops over sockets. */
   broadcast(frame: string, except?: Connection): void {

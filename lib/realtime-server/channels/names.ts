@@ -1,4 +1,4 @@
-import { CHANNEL_NAME_PATTERN, ChannelPrefixes, Limits } from "../protocol";
+import { CACHE_CHANNEL_PATTERN, CHANNEL_NAME_PATTERN, ChannelPrefixes, Limits } from "../protocol";
 
 /** Returns why a channel name is unacceptable, or undefined when it is fine. */
 export function channelNameProblem(name: unknown): string | undefined {
@@ -26,4 +26,8 @@ export function isPresenceChannelName(name: string): boolean {
 
 export function isServerToUserChannelName(name: string): boolean {
   return name.startsWith(ChannelPrefixes.serverToUser);
+}
+
+export function isCacheChannelName(name: string): boolean {
+  return CACHE_CHANNEL_PATTERN.test(name);
 }

@@ -1,6 +1,13 @@
-import type { Connection } from "../connection";
-import { Limits } from "../protocol";
-import { denied, type Authorization, type AuthorizationContext, type PresenceMember, type SubscribeRequest } from "./channel";
+import { serializeEvent, type Connection } from "../connection";
+import { Limits, PusherEvents, WebhookEvents } from "../protocol";
+import {
+  denied,
+  type Authorization,
+  type AuthorizationContext,
+  type ChannelServices,
+  type PresenceMember,
+  type SubscribeRequest,
+} from "./channel";
 import { PrivateChannel } from "./private-channel";
 
 interface MemberState {
@@ -50,8 +57,30 @@ export class PresenceChannel extends PrivateChannel {
     return { ok: true, member };
   }
 
+  /** The snapshot in subscription_succeeded already includes the new member; the others hear member_added. */
+  override subscribed(connection: Connection, member: PresenceMember | undefined, services: ChannelServices): void {
+    const isNewMember = member !== undefined && this.join(connection, member);
+    super.subscribed(connection, member, services);
+    if (!isNewMember) return;
+    const added = member.info === undefined ? { user_id: member.id } : { user_id: member.id, user_info: member.info };
+    this.broadcast(serializeEvent(PusherEvents.memberAdded, added, this.name), connection);
+    services.webhooks.emit({ name: WebhookEvents.memberAdded, channel: this.name, user_id: member.id });
+  }
+
+  /** member_removed goes out when the user's last socket left, not for each socket. */
+  override unsubscribed(connection: Connection, services: ChannelServices): void {
+    const departedUserId = this.leave(connection);
+    if (departedUserId === undefined) return;
+    this.broadcast(serializeEvent(PusherEvents.memberRemoved, { user_id: departedUserId }, this.name));
+    services.webhooks.emit({ name: WebhookEvents.memberRemoved, channel: this.name, user_id: departedUserId });
+  }
+
+  protected override subscriptionData(): PresenceSnapshot {
+    return this.snapshot();
+  }
+
   /** Returns true when this socket made the user a new member (member_added must be sent). */
-  join(connection: Connection, member: PresenceMember): boolean {
+  private join(connection: Connection, member: PresenceMember): boolean {
     this.memberIdBySocket.set(connection, member.id);
     const existing = this.members.get(member.id);
     if (existing) {
@@ -63,7 +92,7 @@ export class PresenceChannel extends PrivateChannel {
   }
 
   /** Returns the user id when the user's last socket left (member_removed must be sent). */
-  leave(connection: Connection): string | undefined {
+  private leave(connection: Connection): string | undefined {
     const userId = this.memberIdBySocket.get(connection);
     if (userId === undefined) return undefined;
     this.memberIdBySocket.delete(connection);
@@ -75,7 +104,7 @@ export class PresenceChannel extends PrivateChannel {
     return userId;
   }
 
-  memberIdOf(connection: Connection): string | undefined {
+  override memberIdOf(connection: Connection): string | undefined {
     return this.memberIdBySocket.get(connection);
   }
 
