@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-import { newSignedInPage, rosterRow } from "./support";
+import { kickFromRosterAndReconnect, messageFromRoster, newSignedInPage, rosterRow } from "./support";
 
 /**
  * The product's three flows, end to end in Chromium against the real app, embedded realtime server
@@ -29,24 +29,8 @@ test("sign in, see the user live, message them, kick them", async ({ browser }) 
   await aliceSecondTab.close();
   await expect(aliceRow.getByTestId("connection-count")).toHaveText("1");
 
-  // Message.
-  await aliceRow.getByRole("button", { name: "Send message" }).click();
-  // Page-level locators on purpose: while the dialog is open its "Message" field and "Send" button
-  // must be the only matches (the rows' "Send message" buttons are hidden behind the modal).
-  await admin.page.getByLabel("Message").fill("Hello from the admin console");
-  await admin.page.getByRole("button", { name: "Send" }).click();
-  await expect(admin.page.getByRole("dialog")).toBeHidden();
-  await expect(alice.page.getByTestId("received-messages")).toContainText("Hello from the admin console");
-
-  // Kick.
-  await aliceRow.getByRole("button", { name: "Kick" }).click();
-  await admin.page.getByRole("button", { name: "Kick" }).click();
-  await expect(alice.page.getByText("You were disconnected by an administrator")).toBeVisible();
-  await expect(aliceRow).toHaveCount(0);
-  // The kicked tab must not silently reconnect; the user reconnects on purpose.
-  await expect(alice.page.getByTestId("realtime-status")).not.toHaveText("Signed in");
-  await alice.page.getByRole("button", { name: "Reconnect" }).click();
-  await expect(alice.page.getByTestId("realtime-status")).toHaveText("Signed in");
+  await messageFromRoster(admin.page, aliceRow, alice.page, "Hello from the admin console");
+  await kickFromRosterAndReconnect(admin.page, aliceRow, alice.page);
   await expect(alice.page.getByTestId("realtime-terminated")).toHaveCount(0);
 
   await alice.context.close();
