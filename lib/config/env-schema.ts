@@ -8,14 +8,13 @@
 import { z } from "zod";
 
 import { DEFAULT_DATABASE_URL } from "../db/config";
+import { DEFAULT_DEMO_PASSWORD } from "../db/demo-accounts";
 import { DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS } from "../realtime-server/config";
 import { DEMO_CREDENTIALS } from "../realtime-server/env";
 
 export const DEFAULT_EMBEDDED_PUSHER_PORT = 6001;
 /** Zero-config credentials for the embedded realtime server (the standalone server's too); public. */
 export const EMBEDDED_DEMO_CREDENTIALS = DEMO_CREDENTIALS;
-/** Printed in the README and on the development login page, so never acceptable in production. */
-export const DEFAULT_DEMO_PASSWORD = "demo-password";
 
 const booleanString = z
   .enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })

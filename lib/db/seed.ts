@@ -2,16 +2,9 @@
  * Demo accounts for a fresh database. No `server-only`: the launcher and tests call it directly.
  */
 import { hashPassword } from "@/lib/auth/password";
-import { Role } from "@/lib/generated/prisma/enums";
+import type { Role } from "@/lib/generated/prisma/enums";
 import type { DatabaseClient } from "./create-client";
-
-export const DEFAULT_DEMO_PASSWORD = "demo-password";
-
-export const DEMO_ACCOUNTS = [
-  { email: "admin@example.com", name: "Admin", role: Role.ADMIN },
-  { email: "alice@example.com", name: "Alice", role: Role.USER },
-  { email: "bob@example.com", name: "Bob", role: Role.USER },
-] as const satisfies readonly { email: string; name: string; role: Role }[];
+import { DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS } from "./demo-accounts";
 
 export function demoPasswordFromEnv(env: Record<string, string | undefined> = process.env): string {
   return env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD;
@@ -36,8 +29,7 @@ export async function seedDemoAccounts(db: DatabaseClient, { password }: { passw
     await db.$transaction(DEMO_ACCOUNTS.map((account, i) => db.user.create({ data: { ...account, passwordHash: hashes[i]! } })));
   } catch (error) {
     // Another process (the realtime server, a second dev server) seeded at the same moment.
-    // (Checked by code, not instanceof, to keep this module free of the Prisma runtime: the login
-    // page imports DEMO_ACCOUNTS from here.)
+    // (Checked by code, not instanceof, to keep this module free of the Prisma runtime.)
     if ((error as { code?: unknown }).code === "P2002") return { created: false, accounts: [] };
     throw error;
   }

@@ -81,7 +81,7 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
     const db = createDatabaseClient(env.databaseUrl);
     try {
       const seeded = await seedDemoAccounts(db, { password: env.demoPassword });
-      if (seeded.created) log("seeded demo accounts admin@example.com, alice@example.com, bob@example.com");
+      if (seeded.created) log(`seeded demo accounts ${seeded.accounts.map((account) => account.email).join(", ")}`);
     } finally {
       await db.$disconnect();
     }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ARGON2_OPTIONS, MAX_PASSWORD_BYTES, hashPassword, verifyPassword } from "@/lib/auth/password";
-import { DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, demoPasswordFromEnv, seedDemoAccounts } from "@/lib/db/seed";
+import { DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS } from "@/lib/db/demo-accounts";
+import { demoPasswordFromEnv, seedDemoAccounts } from "@/lib/db/seed";
 import { createTestDatabase, type TestDatabase } from "@/tests/support/database";
 
 let t: TestDatabase | undefined;

@@ -34,7 +34,8 @@ import path from "node:path";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { createDatabaseClient, type DatabaseClient } from "@/lib/db/create-client";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { DEFAULT_DEMO_PASSWORD, seedDemoAccounts } from "@/lib/db/seed";
+import { DEFAULT_DEMO_PASSWORD } from "@/lib/db/demo-accounts";
+import { seedDemoAccounts } from "@/lib/db/seed";
 import { postgresSkipReason, startPostgresServer, type PostgresServer } from "./postgres";
 
 export { postgresSkipReason, startPostgresServer, type PostgresServer } from "./postgres";

@@ -5,7 +5,7 @@ import { LoginForm } from "@/components/auth/login-form";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { getCurrentUser, type SessionRejection } from "@/lib/auth/session";
-import { DEMO_ACCOUNTS } from "@/lib/db/seed";
+import { DEMO_ACCOUNTS } from "@/lib/db/demo-accounts";
 import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
