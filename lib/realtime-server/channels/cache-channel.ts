@@ -5,7 +5,7 @@
  */
 import type { Connection } from "../connection";
 import { PusherEvents, WebhookEvents } from "../protocol";
-import type { Channel, ChannelServices, PresenceMember } from "./channel";
+import type { Channel, ChannelServices, DeliveryServices, PresenceMember } from "./channel";
 
 /** A concrete channel type (its abstract members implemented). */
 type ConcreteChannel = Channel & Pick<Channel, "kind" | "authorize">;
@@ -19,7 +19,7 @@ export function withEventCache<Base extends ChannelClass>(base: Base) {
     private cacheMissReported = false;
 
     /** Cached even with nobody subscribed: the next subscriber gets it as its first event. */
-    override publish(frame: string, excludeSocketId: string | undefined, services: ChannelServices): number {
+    override publish(frame: string, excludeSocketId: string | undefined, services: DeliveryServices): number {
       services.cache.remember(this.name, frame);
       return super.publish(frame, excludeSocketId, services);
     }

@@ -36,6 +36,9 @@ export interface ChannelServices {
   cache: ChannelCache;
 }
 
+/** What delivering a server-triggered event needs (the HTTP API's publisher has no webhooks). */
+export type DeliveryServices = Pick<ChannelServices, "registry" | "cache">;
+
 export type Authorization =
   | { ok: true; member?: PresenceMember }
   | { ok: false; status: number; reason: string };
@@ -95,7 +98,7 @@ export abstract class Channel {
    * Delivers a server-triggered event (serialised once by the caller) and returns the number of
    * sockets it was written to. Also called on an unregistered instance when nobody is subscribed.
    */
-  publish(frame: string, excludeSocketId: string | undefined, services: ChannelServices): number {
+  publish(frame: string, excludeSocketId: string | undefined, services: DeliveryServices): number {
     if (this.subscribers.size === 0) return 0;
     const excluded = excludeSocketId === undefined ? undefined : services.registry.connections.get(excludeSocketId);
     this.broadcast(frame, excluded);

@@ -1,6 +1,6 @@
-import type { Connection } from "../connection";
+import { encodeForFanOut, type Connection } from "../connection";
 import { ChannelPrefixes } from "../protocol";
-import { Channel, denied, type Authorization } from "./channel";
+import { Channel, denied, type Authorization, type DeliveryServices } from "./channel";
 
 /**
  * `#server-to-user-{id}`: pusher-js joins it with an empty auth right after signin_success. Only
@@ -28,5 +28,22 @@ export class ServerToUserChannel extends Channel {
       return denied(403, `Socket is not signed in as the owner of ${this.name}`);
     }
     return { ok: true };
+  }
+
+  /**
+   * Reaches every signed-in socket of the user, including one that has not yet finished
+   * subscribing to its #server-to-user channel (pusher-js already listens for it).
+   */
+  override publish(frame: string, excludeSocketId: string | undefined, services: DeliveryServices): number {
+    const sockets = services.registry.userSockets(this.userId);
+    if (!sockets) return 0;
+    const payload = encodeForFanOut(frame, sockets.size);
+    let recipients = 0;
+    for (const socket of sockets) {
+      if (socket.socketId === excludeSocketId) continue;
+      socket.sendRaw(payload);
+      recipients += 1;
+    }
+    return recipients;
   }
 }
