@@ -1,12 +1,18 @@
 "use client";
 
 import { ConfirmDialog } from "@/components/admin/confirm-dialog";
+import type { ToastInput } from "@/components/ui/toast";
 import { accountActionPath } from "@/lib/admin/users";
 
 export interface RoleChangeTarget {
   userId: string;
   name: string;
   role: "USER" | "ADMIN";
+}
+
+/** The toast after a role change; `target.role` is the role the user had before it. */
+export function roleChangedToast(target: RoleChangeTarget): ToastInput {
+  return { title: target.role === "ADMIN" ? `${target.name} is no longer an admin` : `${target.name} is now an admin`, variant: "success" };
 }
 
 interface RoleChangeDialogProps {

@@ -7,7 +7,7 @@ import { useState, useTransition } from "react";
 import { AccountActionDialogs, useAccountActions } from "@/components/admin/account-action-dialogs";
 import { CARD_ACTIONS, CARD_TABLE } from "@/components/admin/card-table";
 import { RevokeButtons } from "@/components/admin/revoke-buttons";
-import { RoleChangeDialog, type RoleChangeTarget } from "@/components/admin/role-change-dialog";
+import { roleChangedToast, RoleChangeDialog, type RoleChangeTarget } from "@/components/admin/role-change-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -146,7 +146,7 @@ export function UsersTable({ users, currentUserId }: UsersTableProps) {
         onClose={() => setRoleTarget(null)}
         onDone={(user) => {
           setRoleTarget(null);
-          toast({ title: user.role === "ADMIN" ? `${user.name} is no longer an admin` : `${user.name} is now an admin`, variant: "success" });
+          toast(roleChangedToast(user));
           // Removing your own role: the refresh renders the 403 page.
           refresh();
         }}

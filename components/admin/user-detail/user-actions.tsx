@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 
 import { AccountActionDialogs, useAccountActions } from "@/components/admin/account-action-dialogs";
 import { ConfirmDialog } from "@/components/admin/confirm-dialog";
-import { RoleChangeDialog, type RoleChangeTarget } from "@/components/admin/role-change-dialog";
+import { roleChangedToast, RoleChangeDialog, type RoleChangeTarget } from "@/components/admin/role-change-dialog";
 import { useUnban } from "@/components/admin/use-unban";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
@@ -90,7 +90,7 @@ export function UserActions({ user, connectionCount, currentUserId }: UserAction
         onClose={close}
         onDone={(target) => {
           close();
-          toast({ title: target.role === "ADMIN" ? `${target.name} is no longer an admin` : `${target.name} is now an admin`, variant: "success" });
+          toast(roleChangedToast(target));
           refresh();
         }}
       />
