@@ -6,7 +6,8 @@ import { db } from "@/lib/db/client";
 import { forgetAdminFeedCache } from "@/lib/pusher/admin-feed";
 import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
-import { describeError, notifyRosterChanged } from "@/lib/roster/notify";
+import { describeError } from "@/lib/errors/describe-error";
+import { notifyRosterChanged } from "@/lib/roster/notify";
 import type { RosterChangeReason } from "@/lib/roster/types";
 
 export type DisconnectOutcome =

@@ -3,7 +3,7 @@ import "server-only";
 import { env } from "@/lib/env";
 import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
-import { describeError } from "@/lib/roster/notify";
+import { describeError } from "@/lib/errors/describe-error";
 import { fetchOccupiedSocketIds } from "@/lib/roster/reconcile";
 
 /*

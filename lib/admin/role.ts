@@ -10,7 +10,7 @@ import type { Prisma } from "@/lib/db/types";
 import { forgetAdminFeedCache } from "@/lib/pusher/admin-feed";
 import { UserEvents, type RoleChangedPayload } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
-import { describeError } from "@/lib/roster/notify";
+import { describeError } from "@/lib/errors/describe-error";
 
 export const roleChangeSchema = z.object({
   role: z.enum(["USER", "ADMIN"], { error: 'Role must be "USER" or "ADMIN"' }),

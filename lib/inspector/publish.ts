@@ -4,7 +4,7 @@ import { keepAliveAfterResponse } from "@/lib/background/after-response";
 import type { Activity, ActivityBatch } from "@/lib/inspector/activity";
 import { publishToOpenInspectors } from "@/lib/pusher/admin-feed";
 import { AdminEvents } from "@/lib/pusher/channels";
-import { describeError } from "@/lib/roster/notify";
+import { describeError } from "@/lib/errors/describe-error";
 
 export { ACTIVITY_KINDS, type Activity, type ActivityKind } from "@/lib/inspector/activity";
 

@@ -4,7 +4,7 @@ import type { MessageReadPayload, MessageStatusPayload } from "@/lib/messages/ty
 import { publishToAdmins } from "@/lib/pusher/admin-feed";
 import { AdminEvents, UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
-import { describeError } from "@/lib/roster/notify";
+import { describeError } from "@/lib/errors/describe-error";
 
 /**
  * Tells open admin consoles that a message changed state. Best-effort, like roster notifications:

@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { noteMessagesSent } from "@/lib/metrics/events";
 import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
-import { describeError } from "@/lib/roster/notify";
+import { describeError } from "@/lib/errors/describe-error";
 import { usersWithProvenConnections } from "@/lib/roster/reconcile";
 
 /** POST /batch_events takes at most 10 events (hosted limit; the embedded server enforces it too). */

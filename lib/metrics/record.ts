@@ -1,6 +1,7 @@
 import "server-only";
 
 import { db } from "@/lib/db/client";
+import { describeError } from "@/lib/errors/describe-error";
 import { Prisma } from "@/lib/db/types";
 import type { CounterMetric, GaugeMetric } from "@/lib/metrics/names";
 import { liveConnectionWhere } from "@/lib/roster/liveness";
@@ -65,7 +66,7 @@ export function recordMetric(metric: CounterMetric, count = 1, at: number = Date
 }
 
 function logFailure(what: string, error: unknown): void {
-  console.error(`[metrics] ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[metrics] ${what} failed: ${describeError(error)}`);
 }
 
 /** Adds to a minute's row, creating it; a concurrent create by another instance is retried as an update. */

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { db } from "@/lib/db/client";
+import { describeError } from "@/lib/errors/describe-error";
 
 /** Kinds of entries in a user's sign-in timeline (the admin user page). */
 export type UserEventKind = "sign-in" | "refused";
@@ -14,7 +15,7 @@ const DETAIL_MAX_CHARS = 200;
  */
 export function recordUserEvent(userId: string, kind: UserEventKind, detail: string): void {
   void db.userEvent.create({ data: { userId, kind, detail: detail.slice(0, DETAIL_MAX_CHARS) } }).catch((error: unknown) => {
-    console.error(`[metrics] recording a ${kind} event failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`[metrics] recording a ${kind} event failed: ${describeError(error)}`);
   });
 }
 

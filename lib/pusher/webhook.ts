@@ -182,8 +182,8 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
   if (changes.length > 0) {
     const users = new Set(changes.map((change) => change.userId));
     const reason = changes.some((change) => change.reason === "connection-closed") ? "connection-closed" : "connection-confirmed";
-    // Awaited (one local HTTP call, and it never throws) so serverless runtimes don't cut it off.
-    await notifyRosterChanged(reason, [...users]);
+    // Returns at once: lib/roster/notify coalesces it with other changes into one admin publish.
+    notifyRosterChanged(reason, [...users]);
   }
   return jsonResponse({ ok: true });
 }

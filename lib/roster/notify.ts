@@ -3,6 +3,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 
 import { keepAliveAfterResponse } from "@/lib/background/after-response";
+import { describeError } from "@/lib/errors/describe-error";
 import { currentAdminSessions, publishToAdmins } from "@/lib/pusher/admin-feed";
 import { AdminEvents } from "@/lib/pusher/channels";
 import { getRosterChanges } from "@/lib/roster/entries";
@@ -148,14 +149,4 @@ async function publishPending(): Promise<void> {
 /** Resolves once every roster notification scheduled so far was published (or given up on). For tests. */
 export async function flushRosterNotifications(): Promise<void> {
   while (state.scheduled || state.inFlight) await (state.scheduled ?? state.inFlight);
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    // pusher's RequestError carries the HTTP status and body, which say far more than its message.
-    const { status, body } = error as Error & { status?: number; body?: string };
-    const detail = [status !== undefined ? `HTTP ${status}` : null, body ? body.trim().slice(0, 200) : null].filter(Boolean).join(" ");
-    return detail ? `${error.message} (${detail})` : error.message;
-  }
-  return String(error);
 }
