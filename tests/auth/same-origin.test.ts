@@ -9,7 +9,7 @@ import { APP_URL, createCast, formRequest, request, resetDatabase, startHarness,
 let harness: Harness;
 let handleKickUser: typeof import("@/lib/admin/kick").handleKickUser;
 let handleSendMessage: typeof import("@/lib/admin/send-message").handleSendMessage;
-let handleAuditExport: typeof import("@/lib/admin/audit-csv").handleAuditExport;
+let handleAuditExport: typeof import("@/lib/admin/audit-export").handleAuditExport;
 let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
 let handleChannelAuth: typeof import("@/lib/pusher/channel-auth").handleChannelAuth;
 let handleReceipt: typeof import("@/lib/messages/receipts").handleReceipt;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   ({ handleKickUser } = await import("@/lib/admin/kick"));
   ({ handleSendMessage } = await import("@/lib/admin/send-message"));
-  ({ handleAuditExport } = await import("@/lib/admin/audit-csv"));
+  ({ handleAuditExport } = await import("@/lib/admin/audit-export"));
   ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
   ({ handleChannelAuth } = await import("@/lib/pusher/channel-auth"));
   ({ handleReceipt } = await import("@/lib/messages/receipts"));
