@@ -11,6 +11,7 @@ import { DEFAULT_DATABASE_URL } from "../db/config";
 import { DEFAULT_DEMO_PASSWORD } from "../db/demo-accounts";
 import { DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS } from "../realtime-server/config";
 import { DEMO_CREDENTIALS } from "../realtime-server/env";
+import { normalizeEnvValue, optionalText, timeoutMsText, wholeNumberText } from "../realtime-server/env-values";
 
 export const DEFAULT_EMBEDDED_PUSHER_PORT = 6001;
 /** Zero-config credentials for the embedded realtime server (the standalone server's too); public. */
@@ -20,7 +21,8 @@ const booleanString = z
   .enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' })
   .transform((v) => v === "true" || v === "1");
 
-const port = z.coerce.number().int().min(1).max(65535);
+/** PUSHER_* values follow the realtime server's rules (lib/realtime-server/env-values.ts). */
+const port = wholeNumberText(1, 65_535);
 
 const rawEnvSchema = z
   .object({
@@ -42,17 +44,17 @@ const rawEnvSchema = z
     /** Reverse proxies in front of the app that append to X-Forwarded-For (sign-in throttling; lib/auth/client-address.ts). */
     TRUST_PROXY_HOPS: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0).max(10).default(0),
 
-    PUSHER_APP_ID: z.string().min(1).optional(),
-    PUSHER_KEY: z.string().min(1).optional(),
-    PUSHER_SECRET: z.string().min(1).optional(),
+    PUSHER_APP_ID: optionalText,
+    PUSHER_KEY: optionalText,
+    PUSHER_SECRET: optionalText,
     /** Hosted Pusher Channels cluster, e.g. "eu". */
-    PUSHER_CLUSTER: z.string().min(1).optional(),
+    PUSHER_CLUSTER: optionalText,
     /** A self-hosted Pusher-compatible server (soketi, sockudo). */
-    PUSHER_HOST: z.string().min(1).optional(),
+    PUSHER_HOST: optionalText,
     PUSHER_PORT: port.optional(),
     PUSHER_USE_TLS: booleanString.optional(),
     /** Where the browser reaches the WebSocket server when it differs from PUSHER_HOST/PORT. */
-    PUSHER_PUBLIC_HOST: z.string().min(1).optional(),
+    PUSHER_PUBLIC_HOST: optionalText,
     PUSHER_PUBLIC_PORT: port.optional(),
     /** Production opt-in for the embedded (development) realtime server. */
     PUSHER_ALLOW_EMBEDDED: booleanString.optional(),
@@ -60,12 +62,7 @@ const rawEnvSchema = z
      * How long the backend lets a socket stay connected without signing in. The embedded server
      * enforces this value; for hosted Pusher or soketi, state the value configured there.
      */
-    PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: z.coerce
-      .number({ error: "must be a whole number of milliseconds" })
-      .int("must be a whole number of milliseconds")
-      .min(1)
-      .max(24 * 60 * 60 * 1000)
-      .default(DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS),
+    PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: timeoutMsText(DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS),
   })
   .superRefine((env, ctx) => {
     if (env.PUSHER_CLUSTER !== undefined && env.PUSHER_HOST !== undefined) {
@@ -162,8 +159,14 @@ export interface AppEnv {
 }
 
 export function parseEnv(source: Record<string, string | undefined>): AppEnv {
-  // Empty strings in .env files mean "unset", as most dotenv users expect.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string>;
+  // Empty strings in .env files mean "unset", as most dotenv users expect. PUSHER_* values are
+  // normalised as the realtime server reads them (blank = unset, trimmed), before the raw checks
+  // below compare them with the demo values.
+  const cleaned = Object.fromEntries(
+    Object.entries(source)
+      .map(([name, v]) => [name, name.startsWith("PUSHER_") ? normalizeEnvValue(v) : v] as const)
+      .filter(([, v]) => v !== undefined && v !== ""),
+  ) as Record<string, string>;
   const result = rawEnvSchema.safeParse(cleaned);
   const problems: Problem[] = result.success ? [] : result.error.issues.map((issue) => ({ variable: issue.path.join(".") || "(env)", message: issue.message }));
   problems.push(...credentialProblems(cleaned));

@@ -4,42 +4,14 @@
  */
 import { z } from "zod";
 import { DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS, Defaults, type RealtimeServerOptions } from "./config";
+import { optionalText, optionalTimeoutMsText, wholeNumberText } from "./env-values";
 import { allowlistProblem } from "./origins";
 
 export const DEMO_CREDENTIALS = { appId: "app-id", key: "app-key", secret: "app-secret" } as const;
 const CREDENTIAL_VARIABLES = ["PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET"] as const;
 
-/** Unset and blank are the same thing for every variable. */
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => {
-    const trimmed = value?.trim();
-    return trimmed === "" ? undefined : trimmed;
-  });
-
-const integerText = (min: number, max: number) =>
-  optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, "must be a whole number")
-      .transform(Number)
-      .pipe(z.number().int().min(min).max(max))
-      .optional(),
-  );
-
-const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 const MAX_LIMIT = 10_000_000;
-
-/** Unset: the standalone default (on). "0" or "off": disabled (undefined). Otherwise milliseconds. */
-const timeoutText = optionalText.transform((value, context) => {
-  if (value === undefined) return DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS;
-  if (value === "0" || value.toLowerCase() === "off") return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (ms >= 1 && ms <= MAX_TIMEOUT_MS) return ms;
-  context.addIssue({ code: "custom", message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, or 0 / off to disable` });
-  return z.NEVER;
-});
+const timeoutText = optionalTimeoutMsText(DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS);
 
 /** Comma-separated exact origins; unset or "*" = any. */
 const originsText = optionalText.transform((value, context) => {
@@ -58,7 +30,7 @@ const environmentSchema = z.object({
   PUSHER_APP_ID: optionalText,
   PUSHER_KEY: optionalText,
   PUSHER_SECRET: optionalText,
-  PUSHER_PORT: integerText(0, 65_535),
+  PUSHER_PORT: wholeNumberText(0, 65_535),
   PUSHER_BIND_HOST: optionalText,
   PUSHER_WEBHOOK_URLS: optionalText
     .transform((value) =>
@@ -69,10 +41,10 @@ const environmentSchema = z.object({
     )
     .pipe(z.array(z.url({ protocol: /^https?$/, error: "must be a comma-separated list of http(s) URLs" }))),
   PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: timeoutText,
-  PUSHER_MAX_CONNECTIONS: integerText(1, MAX_LIMIT),
-  PUSHER_MAX_CONNECTIONS_PER_IP: integerText(1, MAX_LIMIT),
-  PUSHER_MAX_CHANNELS_PER_CONNECTION: integerText(1, MAX_LIMIT),
-  PUSHER_MAX_FRAMES_PER_SECOND: integerText(1, MAX_LIMIT),
+  PUSHER_MAX_CONNECTIONS: wholeNumberText(1, MAX_LIMIT),
+  PUSHER_MAX_CONNECTIONS_PER_IP: wholeNumberText(1, MAX_LIMIT),
+  PUSHER_MAX_CHANNELS_PER_CONNECTION: wholeNumberText(1, MAX_LIMIT),
+  PUSHER_MAX_FRAMES_PER_SECOND: wholeNumberText(1, MAX_LIMIT),
   PUSHER_ALLOWED_ORIGINS: originsText,
 });
 
