@@ -7,6 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import type { ResolvedConfig } from "./config";
 import type { Connection } from "./connection";
+import { isServerToUserChannelName } from "./channels/names";
 import { isOriginAllowed } from "./origins";
 import { ChannelPrefixes, CloseCodes, PusherEvents, quoted, SoftErrorCodes, type ProtocolError } from "./protocol";
 import type { Registry } from "./registry";
@@ -109,7 +110,7 @@ export class ConnectionLimits {
    * socket's own #server-to-user-{id}, joined by pusher-js after sign-in, is not counted.
    */
   admitChannel(connection: Connection, channelName: string): boolean {
-    if (channelName.startsWith(ChannelPrefixes.serverToUser)) return true;
+    if (isServerToUserChannelName(channelName)) return true;
     const limit = this.config.maxChannelsPerConnection;
     const joined = connection.channels?.size ?? 0;
     const ownUserChannel = connection.user && connection.channels?.has(`${ChannelPrefixes.serverToUser}${connection.user.id}`) ? 1 : 0;

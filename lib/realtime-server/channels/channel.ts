@@ -94,6 +94,15 @@ export abstract class Channel {
     return undefined;
   }
 
+  /** Members (users, not sockets) of a presence channel; other types have none. */
+  get userCount(): number {
+    return 0;
+  }
+
+  userIds(): string[] {
+    return [];
+  }
+
   /**
    * Delivers a server-triggered event (serialised once by the caller) and returns the number of
    * sockets it was written to. Also called on an unregistered instance when nobody is subscribed.

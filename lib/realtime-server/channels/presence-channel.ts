@@ -108,11 +108,11 @@ export class PresenceChannel extends PrivateChannel {
     return this.memberIdBySocket.get(connection);
   }
 
-  get userCount(): number {
+  override get userCount(): number {
     return this.members.size;
   }
 
-  userIds(): string[] {
+  override userIds(): string[] {
     return [...this.members.keys()];
   }
 

@@ -1,5 +1,5 @@
 /** The `info` attributes (user_count, subscription_count) shared by several endpoints. */
-import { isPresenceChannelName, PresenceChannel } from "../channels";
+import { isPresenceChannelName } from "../channels";
 import type { Registry } from "../registry";
 import { badRequest } from "./errors";
 
@@ -32,7 +32,7 @@ export function channelAttributes(registry: Registry, channelName: string, attri
   const channel = registry.channels.get(channelName);
   const result: Record<string, number> = {};
   if (attributes.has("user_count") && isPresenceChannelName(channelName)) {
-    result.user_count = channel instanceof PresenceChannel ? channel.userCount : 0;
+    result.user_count = channel?.userCount ?? 0;
   }
   if (attributes.has("subscription_count")) result.subscription_count = channel?.subscribers.size ?? 0;
   return result;

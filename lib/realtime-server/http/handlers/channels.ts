@@ -1,5 +1,5 @@
 /** GET /channels, GET /channels/{name}, GET /channels/{name}/users. */
-import { isPresenceChannelName, PresenceChannel } from "../../channels";
+import { isPresenceChannelName } from "../../channels";
 import { channelAttributes, parseInfoAttributes, requirePresenceForUserCount } from "../channel-info";
 import type { ApiHandler } from "../context";
 import { badRequest } from "../errors";
@@ -31,6 +31,6 @@ export const channelUsers: ApiHandler = (request, services) => {
   const channelName = request.params[0] ?? "";
   if (!isPresenceChannelName(channelName)) throw badRequest("Users can only be listed for presence channels");
   const channel = services.registry.channels.get(channelName);
-  const ids = channel instanceof PresenceChannel ? channel.userIds() : [];
+  const ids = channel?.userIds() ?? [];
   return { users: ids.map((id) => ({ id })) };
 };
