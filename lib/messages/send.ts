@@ -3,9 +3,9 @@ import "server-only";
 import { eventPayloadBytes, PUSHER_EVENT_MAX_BYTES, worstCaseMessagePayload, type UserMessagePayload } from "@/lib/admin/schemas";
 import { db } from "@/lib/db/client";
 import { noteMessagesSent } from "@/lib/metrics/events";
-import { describeError } from "@/lib/errors/describe-error";
-import { serverToUserChannel, UserEvents } from "@/lib/pusher/channels";
+import { UserEvents } from "@/lib/pusher/channels";
 import { pusherServer } from "@/lib/pusher/server";
+import { describeError } from "@/lib/errors/describe-error";
 import { usersWithProvenConnections } from "@/lib/roster/reconcile";
 
 /** POST /batch_events takes at most 10 events (hosted limit; the embedded server enforces it too). */
@@ -102,7 +102,7 @@ async function pushToUsers(events: readonly OutgoingEvent[]): Promise<{ failedUs
   }
   await forEachLimited(chunk(events, BATCH_MAX_EVENTS), BATCH_CONCURRENCY, async (batch) => {
     try {
-      await pusherServer.triggerBatch(batch.map(({ userId, payload }) => ({ channel: serverToUserChannel(userId), name: UserEvents.message, data: payload })));
+      await pusherServer.triggerBatch(batch.map(({ userId, payload }) => ({ channel: `#server-to-user-${userId}`, name: UserEvents.message, data: payload })));
     } catch (error) {
       failedUserIds.push(...batch.map((event) => event.userId));
       errors.push(describeError(error));

@@ -15,13 +15,6 @@ export function socketIdFromConnectionChannel(channel: string): string | null {
   return SOCKET_ID_PATTERN.test(socketId) ? socketId : null;
 }
 
-/**
- * The channel pusher-js joins by itself after `pusher.signin()` succeeds; the server SDK's
- * sendToUser publishes to it. Only the Pusher server can subscribe a socket to it (no auth).
- */
-export const SERVER_TO_USER_PREFIX = "#server-to-user-";
-export const serverToUserChannel = (userId: string) => `${SERVER_TO_USER_PREFIX}${userId}`;
-
 /*
  * The admin feed. Each admin session generation has its own pair of channels, named after the
  * admin's id and sessionVersion: `private-admin-{id}-{version}` (roster, message status) and
