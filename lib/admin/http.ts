@@ -18,8 +18,8 @@ export type AdminUser = SessionUser;
 
 /**
  * Server-side role check for every admin endpoint: the UI hiding buttons protects nothing.
- * Returns the admin, or the 401/403 response to send back. Uses authenticateRequest (what
- * getSessionUserFromRequest wraps) to tell a revoked or banned session apart from no session.
+ * Returns the admin, or the 401/403 response to send back. authenticateRequest tells a revoked
+ * or banned session apart from no session.
  * A POST from another site's page is refused (403) before the session is even looked at.
  */
 export async function authorizeAdmin(request: Request): Promise<{ admin: AdminUser } | { response: Response }> {

@@ -226,9 +226,3 @@ export async function decodeSessionCookie(request: Request): Promise<DecodedToke
   }
   return token;
 }
-
-/** The request's user, or null when there is no valid session (any reason). */
-export async function getSessionUserFromRequest(request: Request): Promise<SessionUser | null> {
-  const check = await authenticateRequest(request);
-  return check.ok ? check.user : null;
-}
