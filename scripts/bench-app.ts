@@ -42,7 +42,7 @@ import { freePort, spawnNext, spawnRealtime, type AppCredentials, type BenchProc
 import { machineCpuMs, machineInfo, sourceInfo } from "./bench/machine";
 import { compareWithSoketi, type BackendFigures } from "./bench/signin-compare";
 import { InspectorProfiler } from "./bench/inspector-profile";
-import { BenchFlags } from "./bench/options";
+import { BenchFlags } from "./bench/bench-options";
 import { hotFunctions } from "./bench/profile-summary";
 import { formatBytes, formatMs, summarize, table, type Summary } from "./bench/stats";
 import { sleep, withTimeout } from "./bench/timeouts";

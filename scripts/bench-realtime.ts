@@ -25,7 +25,7 @@ import Pusher from "pusher";
 import { machineBusyCores, since, snapshot, type PhaseCpu } from "./bench/cpu";
 import { ClientFleet, DIRECT_EVENT } from "./bench/load-client";
 import { machineInfo, sourceInfo, type MachineInfo, type SourceInfo } from "./bench/machine";
-import { BenchFlags } from "./bench/options";
+import { BenchFlags } from "./bench/bench-options";
 import { hotFunctions, type HotFunction } from "./bench/profile-summary";
 import { ServerHandle, type ServerCredentials } from "./bench/server-handle";
 import type { ServerStats } from "./bench/ipc";

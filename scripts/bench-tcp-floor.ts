@@ -24,7 +24,7 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { FloorChildMessage, FloorMode, FloorParentMessage } from "./bench/floor-ipc";
 import { machineCpuMs, machineInfo, sourceInfo } from "./bench/machine";
-import { BenchFlags } from "./bench/options";
+import { BenchFlags } from "./bench/bench-options";
 import { formatMs, median, table } from "./bench/stats";
 import { sleep, withTimeout } from "./bench/timeouts";
 

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { DatabaseProvider } from "../lib/db/config";
+import type { DatabaseProvider } from "../lib/db/database-config";
 
 export const SCHEMA_PATH = "prisma/schema.prisma";
 

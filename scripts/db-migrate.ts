@@ -5,7 +5,7 @@
  *   npx tsx scripts/db-migrate.ts --seed     migrate, then create the demo accounts if there are
  *                                            no users (password: DEMO_PASSWORD or demo-password)
  */
-import { databaseUrlFromEnv, redactUrl } from "../lib/db/config";
+import { databaseUrlFromEnv, redactUrl } from "../lib/db/database-config";
 import { createDatabaseClient } from "../lib/db/create-client";
 import { migrateDatabase } from "../lib/db/migrate";
 import { demoPasswordFromEnv, seedDemoAccounts } from "../lib/db/seed";

@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { DatabaseProvider } from "../lib/db/config";
+import type { DatabaseProvider } from "../lib/db/database-config";
 import { migrateDatabase, migrationsDirectoryFor } from "../lib/db/migrate";
 import { postgresSkipReason, startPostgresServer } from "../tests/support/postgres";
 import { readDatamodel } from "./db-datamodel";

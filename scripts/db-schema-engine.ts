@@ -22,7 +22,7 @@ import type {
   MigrationList,
   SchemaEngine as SchemaEngineInstance,
 } from "@prisma/schema-engine-wasm";
-import { databaseProviderOf, sqliteFilePath, type DatabaseProvider } from "../lib/db/config";
+import { databaseProviderOf, sqliteFilePath, type DatabaseProvider } from "../lib/db/database-config";
 import { migrationsDirectoryFor, readMigrations } from "../lib/db/migrate";
 import { postgresConnection } from "../lib/db/postgres-url";
 

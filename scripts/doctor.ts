@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 
 import { parseEnv, type AppEnv } from "../lib/config/env-schema";
-import { formatCheck, formatReport } from "../lib/doctor/format";
+import { formatCheck, formatReport } from "../lib/doctor/report-format";
 import { runDoctor } from "../lib/doctor/runner";
 import { prepareAppEnvironment } from "./support/app-environment";
 

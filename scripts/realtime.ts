@@ -5,7 +5,7 @@
  * set; 0 or off disables), and the limits PUSHER_MAX_CONNECTIONS, PUSHER_MAX_CONNECTIONS_PER_IP,
  * PUSHER_MAX_CHANNELS_PER_CONNECTION, PUSHER_MAX_FRAMES_PER_SECOND, PUSHER_ALLOWED_ORIGINS.
  */
-import { optionsFromEnvironment } from "../lib/realtime-server/env";
+import { optionsFromEnvironment } from "../lib/realtime-server/server-env";
 import { createJsonLogger, createServer, type RealtimeServerOptions } from "../lib/realtime-server/index";
 
 function exitWithError(message: string): never {

@@ -2,11 +2,11 @@
 
 import { createContext, useContext, type ReactNode } from "react";
 
-import type { AdminFeedChannels } from "@/lib/pusher/channels";
+import type { AdminFeedChannels } from "@/lib/pusher/channel-names";
 
 /*
  * The signed-in admin's own feed channels, named after their current session (see
- * lib/pusher/channels.ts). The admin layout provides them from the server-side session, so no
+ * lib/pusher/channel-names.ts). The admin layout provides them from the server-side session, so no
  * component builds a channel name from client state.
  */
 const AdminFeedContext = createContext<AdminFeedChannels | null>(null);

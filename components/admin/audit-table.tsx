@@ -5,8 +5,8 @@ import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { auditActionLabel } from "@/lib/admin/audit-labels";
 import type { AuditRow } from "@/lib/admin/audit-query";
-import { formatExactTime } from "@/lib/admin/format";
-import { userPagePath } from "@/lib/admin/users";
+import { formatExactTime } from "@/lib/format/time";
+import { userPagePath } from "@/lib/admin/account-actions";
 
 function Person({ person, id, missing }: { person: AuditRow["actor"]; id: string | null; missing: string }) {
   if (person && id) {

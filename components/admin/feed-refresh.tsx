@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 
 import { useAdminFeedChannels } from "@/components/admin/admin-feed-context";
 import { useChannelEvent } from "@/components/realtime";
-import { AdminEvents } from "@/lib/pusher/channels";
+import { AdminEvents } from "@/lib/pusher/channel-names";
 
 /** Events within this window cause one refresh: a broadcast's receipts must not re-render per receipt. */
 export const FEED_REFRESH_COALESCE_MS = 3_000;

@@ -1,8 +1,8 @@
 "use client";
 
 import { ConfirmDialog } from "@/components/admin/confirm-dialog";
-import { accountActionPath } from "@/lib/admin/users";
-import type { RosterEntry } from "@/lib/roster/types";
+import { accountActionPath } from "@/lib/admin/account-actions";
+import type { RosterEntry } from "@/lib/roster/roster-types";
 
 interface KickDialogProps {
   user: RosterEntry | null;

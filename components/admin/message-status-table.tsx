@@ -10,8 +10,8 @@ import { useChannelEvent } from "@/components/realtime";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { applyMessageStatus, messageStatusOf, parseMessageStatus, type AdminMessageRow, type MessageStatus } from "@/lib/messages/types";
-import { AdminEvents } from "@/lib/pusher/channels";
+import { applyMessageStatus, messageStatusOf, parseMessageStatus, type AdminMessageRow, type MessageStatus } from "@/lib/messages/message-types";
+import { AdminEvents } from "@/lib/pusher/channel-names";
 
 const statusBadge: Record<MessageStatus, { label: string; variant: BadgeVariant }> = {
   sent: { label: "Sent", variant: "secondary" },

@@ -2,7 +2,7 @@
 
 import { ConfirmDialog } from "@/components/admin/confirm-dialog";
 import type { ToastInput } from "@/components/ui/toast";
-import { accountActionPath } from "@/lib/admin/users";
+import { accountActionPath } from "@/lib/admin/account-actions";
 
 export interface RoleChangeTarget {
   userId: string;

@@ -8,8 +8,8 @@ import { RelativeTime } from "@/components/admin/relative-time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TableCell, TableRow } from "@/components/ui/table";
-import { userPagePath } from "@/lib/admin/users";
-import type { RosterEntry } from "@/lib/roster/types";
+import { userPagePath } from "@/lib/admin/account-actions";
+import type { RosterEntry } from "@/lib/roster/roster-types";
 
 export interface RosterRowActions {
   onMessage: (user: RosterEntry) => void;

@@ -2,7 +2,7 @@ import Link from "next/link";
 
 import { TableHead } from "@/components/ui/table";
 import { rosterQueryString } from "@/lib/roster/query-string";
-import { DEFAULT_SORT_DIRECTION, type RosterQuery, type RosterSort } from "@/lib/roster/types";
+import { DEFAULT_SORT_DIRECTION, type RosterQuery, type RosterSort } from "@/lib/roster/roster-types";
 
 /**
  * A roster column header that sorts on the server: a link to /admin with that order (page 1,

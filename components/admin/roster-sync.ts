@@ -9,7 +9,7 @@
  */
 import { applyRosterDelta, parseRosterChanged } from "@/lib/roster/apply-delta";
 import { ROSTER_RESYNC_INTERVAL_MS, ROSTER_RESYNC_MIN_INTERVAL_MS } from "@/lib/roster/constants";
-import type { RosterChangedPayload, RosterPage, RosterQuery } from "@/lib/roster/types";
+import type { RosterChangedPayload, RosterPage, RosterQuery } from "@/lib/roster/roster-types";
 
 /** A failed refetch is tried again after this, doubling up to the periodic resync's interval. */
 const FIRST_RETRY_MS = 1_000;

@@ -17,7 +17,7 @@ import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, Tabl
 import { useToast } from "@/components/ui/toast";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { rosterQueryString } from "@/lib/roster/query-string";
-import type { RosterEntry, RosterPage, RosterQuery } from "@/lib/roster/types";
+import type { RosterEntry, RosterPage, RosterQuery } from "@/lib/roster/roster-types";
 
 const liveBadge: Record<ChannelLiveState, { label: string; variant: "success" | "warning" | "destructive" | "secondary" }> = {
   connecting: { label: "Connecting…", variant: "secondary" },

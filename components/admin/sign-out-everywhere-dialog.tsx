@@ -2,7 +2,7 @@
 
 import type { AccountTarget } from "@/components/admin/account-target";
 import { ConfirmDialog } from "@/components/admin/confirm-dialog";
-import { accountActionPath } from "@/lib/admin/users";
+import { accountActionPath } from "@/lib/admin/account-actions";
 
 interface SignOutEverywhereDialogProps {
   user: AccountTarget | null;

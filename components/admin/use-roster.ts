@@ -4,9 +4,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { fetchRosterPageOver, RosterSync, type RosterSnapshot } from "@/components/admin/roster-sync";
 import { useChannelEvent } from "@/components/realtime";
-import { AdminEvents } from "@/lib/pusher/channels";
+import { AdminEvents } from "@/lib/pusher/channel-names";
 import { rosterQueryString } from "@/lib/roster/query-string";
-import type { RosterPage, RosterQuery } from "@/lib/roster/types";
+import type { RosterPage, RosterQuery } from "@/lib/roster/roster-types";
 
 const fetchRosterPage = fetchRosterPageOver(
   (input, init) => fetch(input, init),

@@ -5,7 +5,7 @@ import { useState } from "react";
 import type { AccountTarget } from "@/components/admin/account-target";
 import { useAdminAction } from "@/components/admin/use-admin-action";
 import { useToast } from "@/components/ui/toast";
-import { accountActionPath } from "@/lib/admin/users";
+import { accountActionPath } from "@/lib/admin/account-actions";
 
 /**
  * Lifting a ban, for the users table and the user page: one request at a time (every Unban button

@@ -13,8 +13,8 @@ import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { useUnban } from "@/components/admin/use-unban";
-import { formatExactTime } from "@/lib/admin/format";
-import { userPagePath, type UserListEntry } from "@/lib/admin/users";
+import { formatExactTime } from "@/lib/format/time";
+import { userPagePath, type UserListEntry } from "@/lib/admin/account-actions";
 
 interface UsersTableProps {
   users: UserListEntry[];

@@ -6,7 +6,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { banMessage, decodeBanError } from "@/lib/auth/ban";
+import { banMessage, decodeBanError } from "@/lib/auth/ban-status";
 import { decodeThrottleError, throttleMessage } from "@/lib/auth/login-throttle-message";
 import { SIGNIN_FAILED_MESSAGE, SIGNIN_UNAVAILABLE_ERROR, SIGNIN_UNAVAILABLE_MESSAGE } from "@/lib/auth/signin-unavailable";
 import { loginFieldErrors, loginSchema, type LoginInput } from "@/lib/validation/auth";

@@ -5,7 +5,7 @@ import { useEffect } from "react";
 
 import { useRealtime } from "@/components/realtime";
 import { useToast } from "@/components/ui/toast";
-import { UserEvents, type RoleChangedPayload } from "@/lib/pusher/channels";
+import { UserEvents, type RoleChangedPayload } from "@/lib/pusher/channel-names";
 
 function parseRoleChanged(data: unknown): RoleChangedPayload | null {
   if (!data || typeof data !== "object") return null;

@@ -4,13 +4,13 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 
 import { useRealtime } from "@/components/realtime";
-import { postReceipt } from "@/components/realtime/receipts";
+import { postReceipt } from "@/components/realtime/post-receipt";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { formatExactTime } from "@/lib/admin/format";
-import type { Inbox as InboxData, InboxMessage } from "@/lib/messages/types";
+import { formatExactTime } from "@/lib/format/time";
+import type { Inbox as InboxData, InboxMessage } from "@/lib/messages/message-types";
 
 
 /**

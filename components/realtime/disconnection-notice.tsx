@@ -3,8 +3,8 @@
 import { useEffect, useState } from "react";
 
 import { buttonClassName } from "@/components/ui/button";
-import { parseAccountRevoked, type AccountRevokedPayload } from "@/lib/admin/users";
-import { UserEvents } from "@/lib/pusher/channels";
+import { parseAccountRevoked, type AccountRevokedPayload } from "@/lib/admin/account-actions";
+import { UserEvents } from "@/lib/pusher/channel-names";
 
 import { useRealtime } from "./realtime-provider";
 import { TERMINATED_MESSAGE } from "./state";

@@ -2,5 +2,5 @@ export { RealtimeProvider, useRealtime, type RealtimeContextValue } from "./real
 export { DisconnectionNotice } from "./disconnection-notice";
 export { RealtimeIndicator, RealtimeStatusLine } from "./realtime-status";
 export { describeStatus, TERMINATED_MESSAGE, type ReceivedMessage, type RealtimeState, type RealtimeStatus } from "./state";
-export { postReceipt } from "./receipts";
+export { postReceipt } from "./post-receipt";
 export { useChannelEvent, useChannelLiveState, type ChannelLiveState } from "./use-channel-event";

@@ -7,7 +7,7 @@ import { watchlistTrackerFor } from "@/components/contacts/watchlist-tracker";
 import { useToast } from "@/components/ui/toast";
 import type { PusherClientConfig } from "@/lib/pusher/client-config";
 
-import { createRealtimeClient, type RealtimeClient } from "./client";
+import { createRealtimeClient, type RealtimeClient } from "./pusher-client";
 import { describeStatus, INITIAL_REALTIME_STATE, type ReceivedMessage, type RealtimeState, type RealtimeStatus } from "./state";
 
 export interface RealtimeContextValue {

@@ -2,7 +2,7 @@
  * The realtime connection as the UI sees it, and the pure rules that turn pusher-js events into
  * it. No React and no pusher-js import, so tests exercise the rules directly.
  */
-import type { MessageReadPayload } from "@/lib/messages/types";
+import type { MessageReadPayload } from "@/lib/messages/message-types";
 
 export type RealtimeStatus = "connecting" | "signing-in" | "signed-in" | "signin-failed" | "disconnected" | "unavailable";
 

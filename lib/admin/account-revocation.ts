@@ -1,14 +1,14 @@
 import "server-only";
 
-import type { AccountRevokedPayload } from "@/lib/admin/users";
+import type { AccountRevokedPayload } from "@/lib/admin/account-actions";
 import { guardAgainstLateSignIn } from "@/lib/admin/late-sign-in-guard";
 import { db } from "@/lib/db/client";
 import { forgetAdminFeedCache } from "@/lib/pusher/admin-feed";
-import { UserEvents } from "@/lib/pusher/channels";
+import { UserEvents } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/errors/describe-error";
-import { notifyRosterChanged } from "@/lib/roster/notify";
-import type { RosterChangeReason } from "@/lib/roster/types";
+import { notifyRosterChanged } from "@/lib/roster/roster-changes";
+import type { RosterChangeReason } from "@/lib/roster/roster-types";
 
 export type DisconnectOutcome =
   /** `noticeError`: the account-revoked event could not be sent (the disconnect still happened). */

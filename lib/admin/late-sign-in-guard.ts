@@ -1,7 +1,7 @@
 import "server-only";
 
 import { env } from "@/lib/env";
-import { UserEvents } from "@/lib/pusher/channels";
+import { UserEvents } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/errors/describe-error";
 import { fetchOccupiedSocketIds } from "@/lib/roster/reconcile";

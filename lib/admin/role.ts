@@ -6,9 +6,9 @@ import { writeAudit } from "@/lib/admin/audit";
 import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/types";
+import type { Prisma } from "@/lib/db/database-client-type";
 import { forgetAdminFeedCache } from "@/lib/pusher/admin-feed";
-import { UserEvents, type RoleChangedPayload } from "@/lib/pusher/channels";
+import { UserEvents, type RoleChangedPayload } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/errors/describe-error";
 

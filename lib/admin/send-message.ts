@@ -3,12 +3,12 @@ import "server-only";
 import { auditError, writeAudit } from "@/lib/admin/audit";
 import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
-import { sendMessageSchema } from "@/lib/admin/schemas";
+import { sendMessageSchema } from "@/lib/validation/admin";
 import { publishActivity } from "@/lib/inspector/publish";
-import { notifyMessageStatus } from "@/lib/messages/notify";
+import { notifyMessageStatus } from "@/lib/messages/message-notifications";
 import { oversizeProblem, sendMessages } from "@/lib/messages/send";
-import { offlineNotice } from "@/lib/messages/types";
-import { countLiveConnections } from "@/lib/roster/roster";
+import { offlineNotice } from "@/lib/messages/message-types";
+import { countLiveConnections } from "@/lib/roster/roster-page";
 
 /**
  * POST /api/admin/users/{userId}/messages with `{ "message": string }`.

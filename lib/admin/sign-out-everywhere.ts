@@ -4,7 +4,7 @@ import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocati
 import { auditError, writeAudit } from "@/lib/admin/audit";
 import { authorizeAdminAction, jsonError } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
-import { SIGNED_OUT_EVERYWHERE_MESSAGE } from "@/lib/admin/users";
+import { SIGNED_OUT_EVERYWHERE_MESSAGE } from "@/lib/admin/account-actions";
 import { db } from "@/lib/db/client";
 import { recordMetric } from "@/lib/metrics/record";
 

@@ -1,11 +1,11 @@
 import "server-only";
 
 import { getAuditPage, type AuditRow } from "@/lib/admin/audit-query";
-import { toUserListEntry, type UserListEntry } from "@/lib/admin/users";
+import { toUserListEntry, type UserListEntry } from "@/lib/admin/account-actions";
 import { db } from "@/lib/db/client";
 import { recentUserEvents, type UserEventEntry } from "@/lib/metrics/user-events";
 import { getRecentMessages } from "@/lib/messages/queries";
-import type { AdminMessageRow } from "@/lib/messages/types";
+import type { AdminMessageRow } from "@/lib/messages/message-types";
 import { liveConnectionWhere } from "@/lib/roster/liveness";
 
 export const USER_DETAIL_MESSAGES = 20;

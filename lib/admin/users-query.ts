@@ -3,10 +3,10 @@ import "server-only";
 import { z } from "zod";
 
 import { firstParam, pageCountOf, pagedQueryString, pageParam, type SearchParams } from "@/lib/admin/page-param";
-import { toUserListEntry, type UserListEntry } from "@/lib/admin/users";
+import { toUserListEntry, type UserListEntry } from "@/lib/admin/account-actions";
 import { db } from "@/lib/db/client";
-import { databaseProviderOf, databaseUrlFromEnv } from "@/lib/db/config";
-import type { Prisma } from "@/lib/db/types";
+import { databaseProviderOf, databaseUrlFromEnv } from "@/lib/db/database-config";
+import type { Prisma } from "@/lib/db/database-client-type";
 
 export const USERS_PAGE_SIZE = 50;
 export const USERS_SEARCH_MAX_CHARS = 320;
@@ -86,7 +86,7 @@ export interface UsersPage {
 export async function getUsersPage({ q, page }: UsersQuery, pageSize = USERS_PAGE_SIZE): Promise<UsersPage> {
   const now = new Date();
   const where = q ? searchWhere(q) : {};
-  // Same rule as isBanned (lib/auth/ban.ts): an expired ban no longer counts.
+  // Same rule as isBanned (lib/auth/ban-status.ts): an expired ban no longer counts.
   const inForce: Prisma.UserWhereInput = { bannedAt: { not: null }, OR: [{ banExpiresAt: null }, { banExpiresAt: { gt: now } }] };
   const [total, accountTotal, bannedTotal, rows] = await db.$transaction([
     db.user.count({ where }),

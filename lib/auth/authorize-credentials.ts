@@ -2,17 +2,17 @@ import "server-only";
 
 import type { User as SessionUser } from "next-auth";
 
-import { BANNED_ERROR_PREFIX, encodeBanError, isBanned } from "@/lib/auth/ban";
+import { BANNED_ERROR_PREFIX, encodeBanError, isBanned } from "@/lib/auth/ban-status";
 import { clientAddress } from "@/lib/auth/client-address";
 import { loginThrottleKeys, recordLoginFailure, recordLoginSuccess, reserveLoginAttempt } from "@/lib/auth/login-throttle";
 import { encodeThrottleError, THROTTLED_ERROR_PREFIX } from "@/lib/auth/login-throttle-message";
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
 import { SIGNIN_FAILED_ERROR, SIGNIN_UNAVAILABLE_ERROR } from "@/lib/auth/signin-unavailable";
 import { db } from "@/lib/db/client";
-import type { DatabaseClient } from "@/lib/db/types";
+import type { DatabaseClient } from "@/lib/db/database-client-type";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
-import { noteRefusedSignIn, noteSignIn } from "@/lib/metrics/events";
+import { noteRefusedSignIn, noteSignIn } from "@/lib/metrics/metric-events";
 import { loginSchema } from "@/lib/validation/auth";
 
 let dummyHash: Promise<string> | undefined;

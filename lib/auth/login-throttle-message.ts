@@ -1,6 +1,6 @@
 /**
  * The sign-in throttle's error as it travels through next-auth, and the sentence the login page
- * makes of it. No server imports (the login form uses it), same pattern as lib/auth/ban.ts: an
+ * makes of it. No server imports (the login form uses it), same pattern as lib/auth/ban-status.ts: an
  * Error thrown in `authorize` reaches the client as the `error` string, so the retry time travels
  * encoded behind a prefix.
  */

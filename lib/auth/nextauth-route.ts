@@ -3,7 +3,7 @@ import "server-only";
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/auth/nextauth-options";
 import { jsonResponse } from "@/lib/http/json-response";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 

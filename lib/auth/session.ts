@@ -5,12 +5,12 @@ import { getToken, type JWT } from "next-auth/jwt";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 
-import { isBanned, type BanDetails } from "@/lib/auth/ban";
+import { isBanned, type BanDetails } from "@/lib/auth/ban-status";
 import { sessionCookieName } from "@/lib/auth/cookies";
-import { authOptions } from "@/lib/auth/options";
+import { authOptions } from "@/lib/auth/nextauth-options";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import type { Role } from "@/lib/db/types";
+import type { Role } from "@/lib/db/database-client-type";
 
 /** The signed-in user as re-read from the database (never just the token's copy). */
 export interface SessionUser {

@@ -1,6 +1,6 @@
 /**
  * The sign-in errors that are nobody's fault on the form: codes next-auth carries from `authorize`
- * to the login page (like lib/auth/ban.ts and login-throttle-message.ts, no server imports: the
+ * to the login page (like lib/auth/ban-status.ts and login-throttle-message.ts, no server imports: the
  * form uses them), and the sentences the page shows.
  */
 

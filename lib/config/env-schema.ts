@@ -7,10 +7,10 @@
  */
 import { z } from "zod";
 
-import { DEFAULT_DATABASE_URL } from "../db/config";
+import { DEFAULT_DATABASE_URL } from "../db/database-config";
 import { DEFAULT_DEMO_PASSWORD } from "../db/demo-accounts";
 import { DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS } from "../realtime-server/config";
-import { DEMO_CREDENTIALS } from "../realtime-server/env";
+import { DEMO_CREDENTIALS } from "../realtime-server/server-env";
 import { normalizeEnvValue, optionalText, timeoutMsText, wholeNumberText } from "../realtime-server/env-values";
 
 export const DEFAULT_EMBEDDED_PUSHER_PORT = 6001;

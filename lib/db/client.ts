@@ -1,5 +1,5 @@
 import "server-only";
-import { databaseUrlFromEnv } from "./config";
+import { databaseUrlFromEnv } from "./database-config";
 import { createDatabaseClient, type DatabaseClient } from "./create-client";
 
 /**

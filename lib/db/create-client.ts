@@ -18,7 +18,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-postgresql/client";
-import { databaseProviderOf, sqliteFilePath } from "./config";
+import { databaseProviderOf, sqliteFilePath } from "./database-config";
 import { postgresConnection } from "./postgres-url";
 
 export type DatabaseClient = PrismaClient;

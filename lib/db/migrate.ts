@@ -18,7 +18,7 @@ import {
   redactUrl,
   sqliteFilePath,
   type DatabaseProvider,
-} from "./config";
+} from "./database-config";
 import { postgresConnection } from "./postgres-url";
 
 export interface Migration {

@@ -4,7 +4,7 @@ import { authorizeAdmin, jsonError } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
 import { runDoctor } from "@/lib/doctor/runner";
 import { describeTarget, doctorTarget } from "@/lib/doctor/target";
-import type { DoctorReport } from "@/lib/doctor/types";
+import type { DoctorReport } from "@/lib/doctor/doctor-types";
 import { env } from "@/lib/env";
 
 /** The Backend health page's answer: the report, and when this server finished it. */

@@ -3,16 +3,16 @@
  * order. Independent groups run at the same time (the webhook probe and the authorized-connections
  * wait take seconds); every socket the doctor opens is closed before it returns.
  */
-import { checkAuthorizedConnections } from "./checks/authorized-connections";
-import { checkClientEvents } from "./checks/client-events";
-import { checkEnvironment } from "./checks/environment";
-import { checkClockSkew, checkCredentials } from "./checks/http-api";
-import { checkUserAuthentication, skippedUserAuthChecks } from "./checks/user-authentication";
-import { checkWebhooks } from "./checks/webhooks";
-import { checkWebSocket } from "./checks/websocket";
-import { createContext } from "./context";
+import { checkAuthorizedConnections } from "./checks/authorized-connections-check";
+import { checkClientEvents } from "./checks/client-events-check";
+import { checkEnvironment } from "./checks/environment-check";
+import { checkClockSkew, checkCredentials } from "./checks/http-api-check";
+import { checkUserAuthentication, skippedUserAuthChecks } from "./checks/user-authentication-check";
+import { checkWebhooks } from "./checks/webhooks-check";
+import { checkWebSocket } from "./checks/websocket-check";
+import { createContext } from "./check-context";
 import { describeTarget } from "./target";
-import type { DoctorOptions, DoctorReport } from "./types";
+import type { DoctorOptions, DoctorReport } from "./doctor-types";
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const ctx = createContext(options);

@@ -3,7 +3,7 @@ import "server-only";
 import { keepAliveAfterResponse } from "@/lib/background/after-response";
 import type { Activity, ActivityBatch } from "@/lib/inspector/activity";
 import { publishToOpenInspectors } from "@/lib/pusher/admin-feed";
-import { AdminEvents } from "@/lib/pusher/channels";
+import { AdminEvents } from "@/lib/pusher/channel-names";
 import { describeError } from "@/lib/errors/describe-error";
 
 export { ACTIVITY_KINDS, type Activity, type ActivityKind } from "@/lib/inspector/activity";

@@ -1,8 +1,8 @@
 import "server-only";
 
 import { db } from "@/lib/db/client";
-import type { Role } from "@/lib/db/types";
-import { excerpt, type AdminMessageRow, type Inbox } from "@/lib/messages/types";
+import type { Role } from "@/lib/db/database-client-type";
+import { excerpt, type AdminMessageRow, type Inbox } from "@/lib/messages/message-types";
 import { liveConnectionWhere } from "@/lib/roster/liveness";
 
 export const INBOX_LIMIT = 50;

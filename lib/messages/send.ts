@@ -1,9 +1,9 @@
 import "server-only";
 
-import { eventPayloadBytes, PUSHER_EVENT_MAX_BYTES, worstCaseMessagePayload, type UserMessagePayload } from "@/lib/admin/schemas";
+import { eventPayloadBytes, PUSHER_EVENT_MAX_BYTES, worstCaseMessagePayload, type UserMessagePayload } from "@/lib/validation/admin";
 import { db } from "@/lib/db/client";
-import { noteMessagesSent } from "@/lib/metrics/events";
-import { UserEvents } from "@/lib/pusher/channels";
+import { noteMessagesSent } from "@/lib/metrics/metric-events";
+import { UserEvents } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/errors/describe-error";
 import { usersWithProvenConnections } from "@/lib/roster/reconcile";

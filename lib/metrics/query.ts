@@ -2,7 +2,7 @@ import "server-only";
 
 import { db } from "@/lib/db/client";
 import { ensureMetricsSampler, flushMetrics, GAUGE_FRESH_MS, minuteOf, sampleGaugesIfDue } from "@/lib/metrics/record";
-import { COUNTER_METRICS, GAUGE_METRICS, isGauge, METRIC_RANGES, type MetricName, type MetricRange, type MetricSeries } from "@/lib/metrics/names";
+import { COUNTER_METRICS, GAUGE_METRICS, isGauge, METRIC_RANGES, type MetricName, type MetricRange, type MetricSeries } from "@/lib/metrics/metric-names";
 
 const ALL_METRICS: readonly MetricName[] = [...GAUGE_METRICS, ...COUNTER_METRICS];
 

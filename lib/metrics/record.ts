@@ -2,8 +2,8 @@ import "server-only";
 
 import { db } from "@/lib/db/client";
 import { describeError } from "@/lib/errors/describe-error";
-import { Prisma } from "@/lib/db/types";
-import type { CounterMetric, GaugeMetric } from "@/lib/metrics/names";
+import { Prisma } from "@/lib/db/database-client-type";
+import type { CounterMetric, GaugeMetric } from "@/lib/metrics/metric-names";
 import { liveConnectionWhere } from "@/lib/roster/liveness";
 
 /*

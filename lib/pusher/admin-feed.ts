@@ -1,13 +1,13 @@
 import "server-only";
 
-import { isBanned } from "@/lib/auth/ban";
+import { isBanned } from "@/lib/auth/ban-status";
 import { db } from "@/lib/db/client";
-import { adminFeedChannels, INSPECTOR_PREFIX, type AdminSessionRef } from "@/lib/pusher/channels";
+import { adminFeedChannels, INSPECTOR_PREFIX, type AdminSessionRef } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 
 /*
  * Who hears admin events. Every publish goes to the feed channels of the accounts that are admins
- * right now, each named after that admin's current sessionVersion (see lib/pusher/channels.ts).
+ * right now, each named after that admin's current sessionVersion (see lib/pusher/channel-names.ts).
  * A socket authorized under a revoked session, or by an admin who lost the role, is subscribed to a
  * name nothing is published to any more: that holds on every backend, with or without a terminate.
  *

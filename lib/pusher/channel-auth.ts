@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { jsonResponse } from "@/lib/http/json-response";
 import { countRefusal } from "@/lib/inspector/refusals";
 import { noteInspectorAuthorized } from "@/lib/pusher/admin-feed";
-import { CONNECTION_CHANNEL_PREFIX, parseAdminFeedChannel, socketIdFromConnectionChannel } from "@/lib/pusher/channels";
+import { CONNECTION_CHANNEL_PREFIX, parseAdminFeedChannel, socketIdFromConnectionChannel } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 import { firstIssueMessage } from "@/lib/validation/first-issue-message";
 import { channelAuthBodySchema, readFormFields } from "@/lib/validation/pusher";

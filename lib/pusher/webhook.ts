@@ -11,8 +11,8 @@ import { jsonResponse } from "@/lib/http/json-response";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 import { publishActivity } from "@/lib/inspector/publish";
 import { countRefusal } from "@/lib/inspector/refusals";
-import { socketIdFromConnectionChannel } from "@/lib/pusher/channels";
-import { notifyRosterChanged } from "@/lib/roster/notify";
+import { socketIdFromConnectionChannel } from "@/lib/pusher/channel-names";
+import { notifyRosterChanged } from "@/lib/roster/roster-changes";
 
 /*
  * POST /api/pusher/webhook: the roster learns here that a signed-in socket really is connected
@@ -182,7 +182,7 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
   if (changes.length > 0) {
     const users = new Set(changes.map((change) => change.userId));
     const reason = changes.some((change) => change.reason === "connection-closed") ? "connection-closed" : "connection-confirmed";
-    // Returns at once: lib/roster/notify coalesces it with other changes into one admin publish.
+    // Returns at once: lib/roster/roster-changes coalesces it with other changes into one admin publish.
     notifyRosterChanged(reason, [...users]);
   }
   return jsonResponse({ ok: true });

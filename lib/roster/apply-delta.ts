@@ -5,7 +5,7 @@
  * new who sorts into it, a removal that shifts it, a search that may match) the answer is
  * "resync": the console refetches its one page, throttled. No server imports: runs in the browser.
  */
-import type { RosterChangedPayload, RosterEntry, RosterPage, RosterQuery, RosterUserChange } from "@/lib/roster/types";
+import type { RosterChangedPayload, RosterEntry, RosterPage, RosterQuery, RosterUserChange } from "@/lib/roster/roster-types";
 
 export interface AppliedDelta {
   view: RosterPage;

@@ -2,9 +2,9 @@ import "server-only";
 
 import { searchWhere } from "@/lib/admin/users-query";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/types";
+import type { Prisma } from "@/lib/db/database-client-type";
 import { liveConnectionWhere } from "@/lib/roster/liveness";
-import type { RosterEntry, RosterRole, RosterTotals, RosterUserChange } from "@/lib/roster/types";
+import type { RosterEntry, RosterRole, RosterTotals, RosterUserChange } from "@/lib/roster/roster-types";
 
 /*
  * The roster's building blocks: which users are online, and a user's entry from their connections'

@@ -1,5 +1,5 @@
 import { pagedQueryString } from "@/lib/admin/page-param";
-import { DEFAULT_SORT_DIRECTION, type RosterQuery } from "@/lib/roster/types";
+import { DEFAULT_SORT_DIRECTION, type RosterQuery } from "@/lib/roster/roster-types";
 
 /**
  * The query string of a roster view, for /admin links and GET /api/admin/roster: defaults left out

@@ -1,11 +1,11 @@
 import "server-only";
 
 import { db } from "@/lib/db/client";
-import { CONNECTION_CHANNEL_PREFIX, socketIdFromConnectionChannel } from "@/lib/pusher/channels";
+import { CONNECTION_CHANNEL_PREFIX, socketIdFromConnectionChannel } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 import { CONNECTION_GRACE_MS, RECONCILE_INTERVAL_MS } from "@/lib/roster/constants";
 import { describeError } from "@/lib/errors/describe-error";
-import { notifyRosterChanged } from "@/lib/roster/notify";
+import { notifyRosterChanged } from "@/lib/roster/roster-changes";
 
 /** How long a roster request waits for a reconciliation it triggered. */
 const RECONCILE_MAX_WAIT_MS = 2_000;

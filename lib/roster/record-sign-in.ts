@@ -2,7 +2,7 @@ import "server-only";
 
 import { db } from "@/lib/db/client";
 import { PENDING_CONNECTIONS_PER_USER } from "@/lib/roster/constants";
-import { notifyRosterChanged } from "@/lib/roster/notify";
+import { notifyRosterChanged } from "@/lib/roster/roster-changes";
 
 export interface RecordSignInInput {
   userId: string;

@@ -26,7 +26,7 @@ function sourceHost(host: string): string {
 
 /**
  * The WebSocket origins pusher-js may open. It uses wss when forceTLS is set or the page is https,
- * ws otherwise; the app enables only the ws/wss transports (components/realtime/client.ts), so no
+ * ws otherwise; the app enables only the ws/wss transports (components/realtime/pusher-client.ts), so no
  * sockjs/xhr fallback host is needed.
  */
 export function realtimeConnectSources(realtime: PusherClientConfig): string[] {

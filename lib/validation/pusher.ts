@@ -4,7 +4,7 @@
 import { z } from "zod";
 
 import { readCappedBody } from "@/lib/http/read-capped-body";
-import { SOCKET_ID_PATTERN } from "@/lib/pusher/channels";
+import { SOCKET_ID_PATTERN } from "@/lib/pusher/channel-names";
 
 export const socketIdSchema = z
   .string({ error: "socket_id is required" })

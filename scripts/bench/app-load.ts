@@ -1,15 +1,15 @@
 /**
  * The simulated browser tabs of `npm run bench:app`, in their own process so their CPU is not the
  * app's. Each "browser" (one per user) logs in over HTTP through next-auth and keeps its cookie;
- * each tab is the app's own realtime wiring (components/realtime/client.ts, the pusher-js Node
+ * each tab is the app's own realtime wiring (components/realtime/pusher-client.ts, the pusher-js Node
  * build) with the browser's endpoints: POST /pusher/user-auth for signin(), POST /pusher/auth for
  * the tab's private-connection-{socket} channel, each with the session cookie. Started by
  * bench-app.ts with an IPC channel; not meant to be run by hand.
  */
 import { performance } from "node:perf_hooks";
 
-import { createRealtimeClient, type RealtimeClient } from "@/components/realtime/client";
-import { connectionChannel } from "@/lib/pusher/channels";
+import { createRealtimeClient, type RealtimeClient } from "@/components/realtime/pusher-client";
+import { connectionChannel } from "@/lib/pusher/channel-names";
 import type { PusherClientConfig } from "@/lib/pusher/client-config";
 
 import { BrowserHttp, destroyAgents, loopbackAddress } from "./app-http";

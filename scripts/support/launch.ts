@@ -10,11 +10,11 @@ import { join } from "node:path";
 
 import { parseEnv, type AppEnv, type PusherBackend } from "../../lib/config/env-schema";
 import { createDatabaseClient } from "../../lib/db/create-client";
-import { redactUrl } from "../../lib/db/config";
+import { redactUrl } from "../../lib/db/database-config";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { seedDemoAccounts } from "../../lib/db/seed";
 import { createServer, type RealtimeServer, type RealtimeServerOptions } from "../../lib/realtime-server";
-import { limitsFromEnvironment, type LimitOptions } from "../../lib/realtime-server/env";
+import { limitsFromEnvironment, type LimitOptions } from "../../lib/realtime-server/server-env";
 import { prepareAppEnvironment, type LaunchMode } from "./app-environment";
 
 function log(message: string) {

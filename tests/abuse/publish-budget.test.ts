@@ -24,7 +24,7 @@ import {
 
 let harness: Harness;
 let app: {
-  handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+  handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
   handleChannelAuth: typeof import("@/lib/pusher/channel-auth").handleChannelAuth;
   handlePusherWebhook: typeof import("@/lib/pusher/webhook").handlePusherWebhook;
   handleKickUser: typeof import("@/lib/admin/kick").handleKickUser;
@@ -32,10 +32,10 @@ let app: {
   flushActivity: typeof import("@/lib/inspector/publish").flushActivity;
   publishActivity: typeof import("@/lib/inspector/publish").publishActivity;
   recordSignIn: typeof import("@/lib/roster/record-sign-in").recordSignIn;
-  flushRosterNotifications: typeof import("@/lib/roster/notify").flushRosterNotifications;
+  flushRosterNotifications: typeof import("@/lib/roster/roster-changes").flushRosterNotifications;
   MIN_PUBLISH_INTERVAL_MS: number;
   ROSTER_NOTIFY_INTERVAL_MS: number;
-  AdminEvents: typeof import("@/lib/pusher/channels").AdminEvents;
+  AdminEvents: typeof import("@/lib/pusher/channel-names").AdminEvents;
   parseActivityBatch: typeof import("@/lib/inspector/activity").parseActivityBatch;
 };
 let admin: TestUser;
@@ -45,15 +45,15 @@ const open: PusherClient[] = [];
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false, countApiCalls: true });
   app = {
-    ...(await import("@/lib/pusher/user-auth")),
+    ...(await import("@/lib/pusher/sign-user-auth")),
     ...(await import("@/lib/pusher/channel-auth")),
     ...(await import("@/lib/pusher/webhook")),
     ...(await import("@/lib/admin/kick")),
     ...(await import("@/lib/inspector/refusals")),
     ...(await import("@/lib/inspector/publish")),
     ...(await import("@/lib/roster/record-sign-in")),
-    ...(await import("@/lib/roster/notify")),
-    ...(await import("@/lib/pusher/channels")),
+    ...(await import("@/lib/roster/roster-changes")),
+    ...(await import("@/lib/pusher/channel-names")),
     ...(await import("@/lib/inspector/activity")),
   };
 });

@@ -16,15 +16,15 @@ import {
 } from "@/tests/support/app-harness";
 
 let harness: Harness;
-let handleBanUser: typeof import("@/lib/admin/ban").handleBanUser;
+let handleBanUser: typeof import("@/lib/admin/ban-user").handleBanUser;
 let handleUnbanUser: typeof import("@/lib/admin/unban").handleUnbanUser;
 let handleSignOutEverywhere: typeof import("@/lib/admin/sign-out-everywhere").handleSignOutEverywhere;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
-let handleGetRoster: typeof import("@/lib/admin/roster").handleGetRoster;
-let authOptions: typeof import("@/lib/auth/options").authOptions;
+let handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
+let handleGetRoster: typeof import("@/lib/admin/roster-endpoint").handleGetRoster;
+let authOptions: typeof import("@/lib/auth/nextauth-options").authOptions;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
-let flushRosterNotifications: typeof import("@/lib/roster/notify").flushRosterNotifications;
-let adminFeedChannels: typeof import("@/lib/pusher/channels").adminFeedChannels;
+let flushRosterNotifications: typeof import("@/lib/roster/roster-changes").flushRosterNotifications;
+let adminFeedChannels: typeof import("@/lib/pusher/channel-names").adminFeedChannels;
 let passwordHash: string;
 const PASSWORD = "correct horse battery staple";
 const clients = clientPool(() => harness);
@@ -40,15 +40,15 @@ let bobCookie: string;
 
 beforeAll(async () => {
   harness = await startHarness();
-  ({ handleBanUser } = await import("@/lib/admin/ban"));
+  ({ handleBanUser } = await import("@/lib/admin/ban-user"));
   ({ handleUnbanUser } = await import("@/lib/admin/unban"));
   ({ handleSignOutEverywhere } = await import("@/lib/admin/sign-out-everywhere"));
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
-  ({ handleGetRoster } = await import("@/lib/admin/roster"));
-  ({ authOptions } = await import("@/lib/auth/options"));
+  ({ handleUserAuth } = await import("@/lib/pusher/sign-user-auth"));
+  ({ handleGetRoster } = await import("@/lib/admin/roster-endpoint"));
+  ({ authOptions } = await import("@/lib/auth/nextauth-options"));
   ({ pusherServer } = await import("@/lib/pusher/server"));
-  ({ flushRosterNotifications } = await import("@/lib/roster/notify"));
-  ({ adminFeedChannels } = await import("@/lib/pusher/channels"));
+  ({ flushRosterNotifications } = await import("@/lib/roster/roster-changes"));
+  ({ adminFeedChannels } = await import("@/lib/pusher/channel-names"));
   passwordHash = await (await import("@/lib/auth/password")).hashPassword(PASSWORD);
 });
 

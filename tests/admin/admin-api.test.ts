@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { clientPool, createCast, createUser, request, resetDatabase, startHarness, waitFor, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
-let handleGetRoster: typeof import("@/lib/admin/roster").handleGetRoster;
+let handleGetRoster: typeof import("@/lib/admin/roster-endpoint").handleGetRoster;
 let handleKickUser: typeof import("@/lib/admin/kick").handleKickUser;
 let handleSendMessage: typeof import("@/lib/admin/send-message").handleSendMessage;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
@@ -19,7 +19,7 @@ let bobCookie: string;
 
 beforeAll(async () => {
   harness = await startHarness();
-  ({ handleGetRoster } = await import("@/lib/admin/roster"));
+  ({ handleGetRoster } = await import("@/lib/admin/roster-endpoint"));
   ({ handleKickUser } = await import("@/lib/admin/kick"));
   ({ handleSendMessage } = await import("@/lib/admin/send-message"));
   ({ pusherServer } = await import("@/lib/pusher/server"));

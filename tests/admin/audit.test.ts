@@ -75,7 +75,7 @@ describe("every admin action is audited", () => {
     const { handleSendMessage } = await import("@/lib/admin/send-message");
     const { handleKickUser } = await import("@/lib/admin/kick");
     const { handleSignOutEverywhere } = await import("@/lib/admin/sign-out-everywhere");
-    const { handleBanUser } = await import("@/lib/admin/ban");
+    const { handleBanUser } = await import("@/lib/admin/ban-user");
     const { handleUnbanUser } = await import("@/lib/admin/unban");
     await clients.connect(alice.id);
 

@@ -11,7 +11,7 @@ import { clientPool, connectAdminChannel, createUser, request, resetDatabase, se
 
 let harness: Harness;
 let handleChangeRole: typeof import("@/lib/admin/role").handleChangeRole;
-let channels: typeof import("@/lib/pusher/channels");
+let channels: typeof import("@/lib/pusher/channel-names");
 let publishToAdmins: typeof import("@/lib/pusher/admin-feed").publishToAdmins;
 let ada: TestUser;
 let eve: TestUser;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   ({ handleChangeRole } = await import("@/lib/admin/role"));
   ({ publishToAdmins } = await import("@/lib/pusher/admin-feed"));
-  channels = await import("@/lib/pusher/channels");
+  channels = await import("@/lib/pusher/channel-names");
 });
 
 afterAll(async () => {

@@ -17,7 +17,7 @@ let passwordHash: string;
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   vi.stubEnv("TRUST_PROXY_HOPS", "1");
-  const { authOptions } = await import("@/lib/auth/options");
+  const { authOptions } = await import("@/lib/auth/nextauth-options");
   server = await startSignInServer(authOptions);
   passwordHash = await (await import("@/lib/auth/password")).hashPassword(PASSWORD);
 });

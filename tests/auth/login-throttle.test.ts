@@ -23,7 +23,7 @@ let password: typeof import("@/lib/auth/password");
 
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
-  const { authOptions } = await import("@/lib/auth/options");
+  const { authOptions } = await import("@/lib/auth/nextauth-options");
   server = await startSignInServer(authOptions);
   throttle = await import("@/lib/auth/login-throttle");
   password = await import("@/lib/auth/password");

@@ -10,9 +10,9 @@ let harness: Harness;
 let handleKickUser: typeof import("@/lib/admin/kick").handleKickUser;
 let handleSendMessage: typeof import("@/lib/admin/send-message").handleSendMessage;
 let handleAuditExport: typeof import("@/lib/admin/audit-export").handleAuditExport;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
 let handleChannelAuth: typeof import("@/lib/pusher/channel-auth").handleChannelAuth;
-let handleReceipt: typeof import("@/lib/messages/receipts").handleReceipt;
+let handleReceipt: typeof import("@/lib/messages/receipt-handler").handleReceipt;
 let CROSS_SITE_MESSAGE: string;
 
 let admin: TestUser;
@@ -27,9 +27,9 @@ beforeAll(async () => {
   ({ handleKickUser } = await import("@/lib/admin/kick"));
   ({ handleSendMessage } = await import("@/lib/admin/send-message"));
   ({ handleAuditExport } = await import("@/lib/admin/audit-export"));
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ handleUserAuth } = await import("@/lib/pusher/sign-user-auth"));
   ({ handleChannelAuth } = await import("@/lib/pusher/channel-auth"));
-  ({ handleReceipt } = await import("@/lib/messages/receipts"));
+  ({ handleReceipt } = await import("@/lib/messages/receipt-handler"));
   ({ CROSS_SITE_MESSAGE } = await import("@/lib/auth/same-origin"));
 });
 

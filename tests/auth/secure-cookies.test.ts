@@ -14,14 +14,14 @@ const APP_URL = "https://chat.example.com";
 const PASSWORD = "correct horse battery staple";
 
 let harness: Harness;
-let authOptions: typeof import("@/lib/auth/options").authOptions;
+let authOptions: typeof import("@/lib/auth/nextauth-options").authOptions;
 let session: typeof import("@/lib/auth/session");
 
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   // Before any app module reads the environment (it is parsed on first use).
   vi.stubEnv("NEXTAUTH_URL", APP_URL);
-  ({ authOptions } = await import("@/lib/auth/options"));
+  ({ authOptions } = await import("@/lib/auth/nextauth-options"));
   session = await import("@/lib/auth/session");
 });
 

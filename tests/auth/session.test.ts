@@ -5,14 +5,14 @@ import { createUser, formRequest, sessionCookie, startHarness, type Harness } fr
 
 let harness: Harness;
 let session: typeof import("@/lib/auth/session");
-let options: typeof import("@/lib/auth/options");
+let options: typeof import("@/lib/auth/nextauth-options");
 let passwordHash: string;
 const PASSWORD = "correct horse battery staple";
 
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   session = await import("@/lib/auth/session");
-  options = await import("@/lib/auth/options");
+  options = await import("@/lib/auth/nextauth-options");
   const { hashPassword } = await import("@/lib/auth/password");
   passwordHash = await hashPassword(PASSWORD);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { banMessage, decodeBanError, encodeBanError, isBanned } from "@/lib/auth/ban";
+import { banMessage, decodeBanError, encodeBanError, isBanned } from "@/lib/auth/ban-status";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { loginFieldErrors, loginSchema } from "@/lib/validation/auth";
 import { channelAuthBodySchema, userAuthBodySchema } from "@/lib/validation/pusher";

@@ -20,7 +20,7 @@ afterEach(() => {
 describe("without NEXTAUTH_SECRET (as during next build)", () => {
   it("the env, auth options and Pusher server modules import without reading the environment", async () => {
     await expect(import("@/lib/env")).resolves.toBeDefined();
-    await expect(import("@/lib/auth/options")).resolves.toBeDefined();
+    await expect(import("@/lib/auth/nextauth-options")).resolves.toBeDefined();
     await expect(import("@/lib/pusher/server")).resolves.toBeDefined();
     await expect(import("@/app/api/auth/[...nextauth]/route")).resolves.toBeDefined();
   });
@@ -28,7 +28,7 @@ describe("without NEXTAUTH_SECRET (as during next build)", () => {
   it("the first use at request time fails, naming the missing variables", async () => {
     const { env } = await import("@/lib/env");
     expect(() => env.nextAuthSecret).toThrow(/NEXTAUTH_SECRET is required/);
-    const { authOptions } = await import("@/lib/auth/options");
+    const { authOptions } = await import("@/lib/auth/nextauth-options");
     expect(() => authOptions.secret).toThrow(/NEXTAUTH_URL is required in production/);
   });
 
@@ -42,7 +42,7 @@ describe("without NEXTAUTH_SECRET (as during next build)", () => {
     vi.stubEnv("NODE_ENV", "test");
     vi.stubEnv("NEXTAUTH_SECRET", "a-real-secret-a-real-secret-a-real-0001");
     const { env } = await import("@/lib/env");
-    const { authOptions } = await import("@/lib/auth/options");
+    const { authOptions } = await import("@/lib/auth/nextauth-options");
     expect(env.nextAuthSecret).toBe("a-real-secret-a-real-secret-a-real-0001");
     expect(authOptions.secret).toBe("a-real-secret-a-real-secret-a-real-0001");
   });

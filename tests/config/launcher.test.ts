@@ -83,7 +83,7 @@ describe("the launcher's embedded realtime server", () => {
   });
 
   it("takes the limit variables the way npm run realtime does", async () => {
-    const { limitsFromEnvironment } = await import("@/lib/realtime-server/env");
+    const { limitsFromEnvironment } = await import("@/lib/realtime-server/server-env");
     const limits = limitsFromEnvironment({ PUSHER_MAX_CONNECTIONS_PER_IP: "2", PUSHER_ALLOWED_ORIGINS: "http://localhost:3000" });
     const options = embeddedServerOptions(embeddedEnv({ NEXTAUTH_SECRET: SECRET }), 3000, limits);
     expect(options).toMatchObject({ maxConnectionsPerIp: 2, allowedOrigins: ["http://localhost:3000"] });

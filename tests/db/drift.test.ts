@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseProvider } from "@/lib/db/config";
+import type { DatabaseProvider } from "@/lib/db/database-config";
 import { migrateDatabase, migrationsDirectoryFor } from "@/lib/db/migrate";
 import { postgresSkipReason, startPostgresServer, type PostgresServer } from "@/tests/support/postgres";
 import { deriveSchema, readDatamodel, readSchema } from "@/scripts/db-datamodel";

@@ -11,7 +11,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseProvider } from "@/lib/db/config";
+import type { DatabaseProvider } from "@/lib/db/database-config";
 import { MigrationError, migrateDatabase, migrationsDirectoryFor, readMigrations } from "@/lib/db/migrate";
 import { postgresSkipReason, startPostgresServer, type PostgresServer } from "@/tests/support/postgres";
 import { diagnoseHistory } from "@/scripts/db-schema-engine";

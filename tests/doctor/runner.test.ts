@@ -11,7 +11,7 @@ import { WebSocketServer } from "ws";
 
 import { parseEnv } from "@/lib/config/env-schema";
 import { runDoctor } from "@/lib/doctor/runner";
-import type { CheckResult, DoctorOptions, DoctorReport } from "@/lib/doctor/types";
+import type { CheckResult, DoctorOptions, DoctorReport } from "@/lib/doctor/doctor-types";
 import { startHarness, startWebhookReceiver, type Harness } from "@/tests/support/app-harness";
 
 const FAST = { signinMs: 1_500, deliveryMs: 2_000, webhookMs: 3_000, watchlistMs: 1_500 };
@@ -113,8 +113,8 @@ describe("a backend that ignores pusher:signin (soketi with user authentication 
   });
 
   it("on hosted Pusher the advice is about the key and cluster: user authentication is always on there", async () => {
-    const { checkUserAuthentication } = await import("@/lib/doctor/checks/user-authentication");
-    const { createContext } = await import("@/lib/doctor/context");
+    const { checkUserAuthentication } = await import("@/lib/doctor/checks/user-authentication-check");
+    const { createContext } = await import("@/lib/doctor/check-context");
     const { ProbeSocket } = await import("@/lib/doctor/probe-socket");
     const env = parseEnv({ ...process.env, PUSHER_HOST: undefined, PUSHER_PORT: undefined, PUSHER_CLUSTER: "eu" });
     const ctx = createContext({ env, appUrl, timeouts: { signinMs: 500 } });

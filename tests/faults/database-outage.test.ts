@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { RealtimeClient } from "@/components/realtime/client";
+import type { RealtimeClient } from "@/components/realtime/pusher-client";
 import {
   createCast,
   createUser,
@@ -66,7 +66,7 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
       roster: await import("@/app/api/admin/roster/route"),
     };
     ({ authorizeCredentials } = await import("@/lib/auth/authorize-credentials"));
-    signInServer = await startSignInServer((await import("@/lib/auth/options")).authOptions);
+    signInServer = await startSignInServer((await import("@/lib/auth/nextauth-options")).authOptions);
     ({ loginErrorMessage } = await import("@/components/auth/login-form"));
   }, 60_000);
 
@@ -126,7 +126,7 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
     expect(viaNextAuth).toMatchObject({ error: "SignInUnavailable", sessionCookie: null });
 
     // A tab opened during the outage: its sign-in gets 503 and waits to retry.
-    const { createRealtimeClient } = await import("@/components/realtime/client");
+    const { createRealtimeClient } = await import("@/components/realtime/pusher-client");
     const tab = createRealtimeClient({
       config: realtimeConfig(harness),
       signinRetryDelayMs: (attempt) => Math.min(300, 50 * 2 ** attempt),

@@ -28,12 +28,12 @@ let endpoints: Endpoint[] = [];
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   cast = await createCast(harness);
-  const { handleUserAuth } = await import("@/lib/pusher/user-auth");
+  const { handleUserAuth } = await import("@/lib/pusher/sign-user-auth");
   const { handleChannelAuth } = await import("@/lib/pusher/channel-auth");
   const { handlePusherWebhook } = await import("@/lib/pusher/webhook");
   const { handleBroadcast } = await import("@/lib/admin/broadcast");
   const { handleSendMessage } = await import("@/lib/admin/send-message");
-  const { handleBanUser } = await import("@/lib/admin/ban");
+  const { handleBanUser } = await import("@/lib/admin/ban-user");
   const nextAuthRoute = await import("@/lib/auth/nextauth-route");
   const { NextRequest } = await import("next/server");
   const alice = cast.alice.id;
@@ -118,7 +118,7 @@ describe.each(Array.from({ length: ENDPOINT_COUNT }, (_, index) => index))("endp
 
 describe("bodies within the limit", () => {
   it("a body exactly at the limit is read, not refused", async () => {
-    const { handleUserAuth } = await import("@/lib/pusher/user-auth");
+    const { handleUserAuth } = await import("@/lib/pusher/sign-user-auth");
     // A valid form padded with an ignored field up to exactly 4 KiB.
     const form = "socket_id=123.456&pad=";
     const body = form + "x".repeat(4096 - form.length);

@@ -24,7 +24,7 @@ beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   cookie = (await createCast(harness)).aliceCookie;
   const { handlePusherWebhook } = await import("@/lib/pusher/webhook");
-  const { handleUserAuth } = await import("@/lib/pusher/user-auth");
+  const { handleUserAuth } = await import("@/lib/pusher/sign-user-auth");
   const routes: Record<string, (request: Request) => Promise<Response>> = {
     "/api/pusher/webhook": handlePusherWebhook,
     "/pusher/user-auth": handleUserAuth,

@@ -11,7 +11,7 @@ import type { Activity } from "@/lib/inspector/activity";
 import { APP, connectAdminChannel, connectSignedInClient, createUser, sessionCookie, signedWebhook, startHarness, waitFor, webhookBody, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
 let handlePusherWebhook: typeof import("@/lib/pusher/webhook").handlePusherWebhook;
 let handleKickUser: typeof import("@/lib/admin/kick").handleKickUser;
 let publishActivity: typeof import("@/lib/inspector/publish").publishActivity;
@@ -23,14 +23,14 @@ let received: Activity[] = [];
 
 beforeAll(async () => {
   harness = await startHarness();
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ handleUserAuth } = await import("@/lib/pusher/sign-user-auth"));
   ({ handlePusherWebhook } = await import("@/lib/pusher/webhook"));
   ({ handleKickUser } = await import("@/lib/admin/kick"));
   ({ publishActivity, flushActivity } = await import("@/lib/inspector/publish"));
   ({ parseActivityBatch } = await import("@/lib/inspector/activity"));
   ({ reportRefusals } = await import("@/lib/inspector/refusals"));
 
-  const { AdminEvents } = await import("@/lib/pusher/channels");
+  const { AdminEvents } = await import("@/lib/pusher/channel-names");
   const watcher = await createUser(harness, { name: "Wanda Watcher", role: "ADMIN" });
   const admin = await connectAdminChannel(harness, watcher, "inspector");
   adminClient = admin.pusher;

@@ -86,7 +86,7 @@ describe("inbox", () => {
 
 describe("status helpers", () => {
   it("derive the status from timestamps and fold events first-timestamp-wins", async () => {
-    const { applyMessageStatus, messageStatusOf, parseMessageStatus } = await import("@/lib/messages/types");
+    const { applyMessageStatus, messageStatusOf, parseMessageStatus } = await import("@/lib/messages/message-types");
     const base = { deliveredAt: null, readAt: null };
     expect(messageStatusOf(base)).toBe("sent");
     const delivered = applyMessageStatus(base, { status: "delivered", at: "2026-01-01T00:00:01.000Z" });

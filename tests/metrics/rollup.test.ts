@@ -170,7 +170,7 @@ describe("retention", () => {
 
 describe("call sites", () => {
   it("counts realtime sign-ins and refusals at /pusher/user-auth, and kicks", async () => {
-    const { handleUserAuth } = await import("@/lib/pusher/user-auth");
+    const { handleUserAuth } = await import("@/lib/pusher/sign-user-auth");
     const { handleKickUser } = await import("@/lib/admin/kick");
     const { alice, aliceCookie, adminCookie } = await createCast(harness);
 
@@ -186,7 +186,7 @@ describe("call sites", () => {
 
   it("counts messages sent, delivered live, stored for later and read", async () => {
     const { handleSendMessage } = await import("@/lib/admin/send-message");
-    const { recordReceipt } = await import("@/lib/messages/receipts");
+    const { recordReceipt } = await import("@/lib/messages/receipt-handler");
     const { bob, adminCookie } = await createCast(harness);
 
     const response = await handleSendMessage(request(`/api/admin/users/${bob.id}/messages`, { cookie: adminCookie, json: { message: "Hello" } }), bob.id);

@@ -59,7 +59,7 @@ describe("POST /pusher/auth", () => {
   });
 
   it("authorizes an admin's own feed channels (current session) for that admin only", async () => {
-    const { adminFeedChannels } = await import("@/lib/pusher/channels");
+    const { adminFeedChannels } = await import("@/lib/pusher/channel-names");
     const admin = await createUser(harness, { name: "Admin", role: "ADMIN" });
     const alice = await createUser(harness, { name: "Alice" });
     const { feed, inspector } = adminFeedChannels(admin);
@@ -78,7 +78,7 @@ describe("POST /pusher/auth", () => {
   });
 
   it("does not trust the role inside the token: a demoted admin is refused", async () => {
-    const { adminFeedChannels } = await import("@/lib/pusher/channels");
+    const { adminFeedChannels } = await import("@/lib/pusher/channel-names");
     const admin = await createUser(harness, { name: "Former admin", role: "ADMIN" });
     const cookie = await sessionCookie(admin);
     await harness.db.user.update({ where: { id: admin.id }, data: { role: "USER" } });

@@ -6,19 +6,19 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import type { RealtimeClient } from "@/components/realtime/client";
+import type { RealtimeClient } from "@/components/realtime/pusher-client";
 import type { ReceivedMessage, RealtimeState } from "@/components/realtime/state";
 
 import { createUser, realtimeConfig, sessionCookie, startHarness, viaEndpoints, waitFor, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
-let createRealtimeClient: typeof import("@/components/realtime/client").createRealtimeClient;
+let createRealtimeClient: typeof import("@/components/realtime/pusher-client").createRealtimeClient;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
 const clients: RealtimeClient[] = [];
 
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
-  ({ createRealtimeClient } = await import("@/components/realtime/client"));
+  ({ createRealtimeClient } = await import("@/components/realtime/pusher-client"));
   ({ pusherServer } = await import("@/lib/pusher/server"));
 });
 

@@ -7,7 +7,7 @@ import {
   signinErrorReason,
   statusForConnectionState,
 } from "@/components/realtime/state";
-import { pusherOptions } from "@/components/realtime/client";
+import { pusherOptions } from "@/components/realtime/pusher-client";
 
 describe("realtime status words", () => {
   it.each([

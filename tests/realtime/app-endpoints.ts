@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-import type { RealtimeClientOptions } from "@/components/realtime/client";
+import type { RealtimeClientOptions } from "@/components/realtime/pusher-client";
 import { APP_URL } from "@/tests/support/app-harness";
 
 export interface EndpointCall {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { RealtimeClient } from "@/components/realtime/client";
+import type { RealtimeClient } from "@/components/realtime/pusher-client";
 import type { RealtimeState } from "@/components/realtime/state";
 
 import { createUser, realtimeConfig, sessionCookie, startHarness, waitFor, type Harness } from "@/tests/support/app-harness";
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe("sign-in retry across the authorized-connections timeout", () => {
   it("reconnects after the 4009 timeout close and signs in once the app is back", async () => {
-    const { createRealtimeClient } = await import("@/components/realtime/client");
+    const { createRealtimeClient } = await import("@/components/realtime/pusher-client");
     const user = await createUser(harness, { name: "Timed Out Tom" });
     await endpoints.goDown();
     const states: RealtimeState[] = [];

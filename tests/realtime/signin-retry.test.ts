@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import type { RealtimeClient } from "@/components/realtime/client";
+import type { RealtimeClient } from "@/components/realtime/pusher-client";
 import type { RealtimeState } from "@/components/realtime/state";
 
 import { createUser, realtimeConfig, sessionCookie, startHarness, waitFor, type Harness } from "@/tests/support/app-harness";
@@ -17,7 +17,7 @@ import { startAppEndpoints, startSocketRelay } from "./app-endpoints";
 let harness: Harness;
 let endpoints: Awaited<ReturnType<typeof startAppEndpoints>>;
 let relay: Awaited<ReturnType<typeof startSocketRelay>>;
-let createRealtimeClient: typeof import("@/components/realtime/client").createRealtimeClient;
+let createRealtimeClient: typeof import("@/components/realtime/pusher-client").createRealtimeClient;
 const clients: RealtimeClient[] = [];
 
 // Short backoff so the tests wait milliseconds, not seconds; the rule itself is tested below.
@@ -27,7 +27,7 @@ beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   endpoints = await startAppEndpoints();
   relay = await startSocketRelay(harness.realtimePort);
-  ({ createRealtimeClient } = await import("@/components/realtime/client"));
+  ({ createRealtimeClient } = await import("@/components/realtime/pusher-client"));
 });
 
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { channelNameProblem, createChannel } from "../../lib/realtime-server/channels";
 import { parseChannelData } from "../../lib/realtime-server/channels/presence-channel";
-import { optionsFromEnvironment } from "../../lib/realtime-server/env";
+import { optionsFromEnvironment } from "../../lib/realtime-server/server-env";
 import { requestAuthProblem } from "../../lib/realtime-server/http/request-auth";
 import { DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS } from "../../lib/realtime-server/index";
 import { createJsonLogger, REDACTED } from "../../lib/realtime-server/logger";

@@ -26,8 +26,8 @@ import {
 
 let harness: Harness;
 let recordSignIn: typeof import("@/lib/roster/record-sign-in").recordSignIn;
-let flushRosterNotifications: typeof import("@/lib/roster/notify").flushRosterNotifications;
-let channels: typeof import("@/lib/pusher/channels");
+let flushRosterNotifications: typeof import("@/lib/roster/roster-changes").flushRosterNotifications;
+let channels: typeof import("@/lib/pusher/channel-names");
 let ADMINS_TTL_MS: number;
 
 let ada: TestUser;
@@ -38,9 +38,9 @@ const open: PusherClient[] = [];
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   ({ recordSignIn } = await import("@/lib/roster/record-sign-in"));
-  ({ flushRosterNotifications } = await import("@/lib/roster/notify"));
+  ({ flushRosterNotifications } = await import("@/lib/roster/roster-changes"));
   ({ ADMINS_TTL_MS } = await import("@/lib/pusher/admin-feed"));
-  channels = await import("@/lib/pusher/channels");
+  channels = await import("@/lib/pusher/channel-names");
 });
 
 afterAll(async () => {
@@ -100,7 +100,7 @@ async function rosterChange(adaConsole: Listener, socketId: string): Promise<voi
 
 async function postAdmin(path: string, json?: unknown) {
   const cookie = await sessionCookie(ada);
-  if (path.endsWith("/ban")) return (await import("@/lib/admin/ban")).handleBanUser(request(path, { cookie, json }), eve.id);
+  if (path.endsWith("/ban")) return (await import("@/lib/admin/ban-user")).handleBanUser(request(path, { cookie, json }), eve.id);
   return (await import("@/lib/admin/sign-out-everywhere")).handleSignOutEverywhere(request(path, { cookie }), eve.id);
 }
 

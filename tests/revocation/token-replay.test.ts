@@ -25,7 +25,7 @@ import {
 const AUTH_TIMEOUT_MS = 3_000;
 
 let harness: Harness;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
 let SECOND_TERMINATE_MARGIN_MS: number;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
 let admin: TestUser;
@@ -33,7 +33,7 @@ let alice: TestUser;
 
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false, authorizedConnectionsTimeoutMs: AUTH_TIMEOUT_MS });
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ handleUserAuth } = await import("@/lib/pusher/sign-user-auth"));
   ({ SECOND_TERMINATE_MARGIN_MS } = await import("@/lib/admin/late-sign-in-guard"));
   ({ pusherServer } = await import("@/lib/pusher/server"));
 });
@@ -63,7 +63,7 @@ async function revoke(kind: "sign-out-everywhere" | "ban") {
   const cookie = await sessionCookie(admin);
   const response =
     kind === "ban"
-      ? await (await import("@/lib/admin/ban")).handleBanUser(request(`/api/admin/users/${alice.id}/ban`, { cookie, json: { reason: "Stolen laptop", expiresAt: null } }), alice.id)
+      ? await (await import("@/lib/admin/ban-user")).handleBanUser(request(`/api/admin/users/${alice.id}/ban`, { cookie, json: { reason: "Stolen laptop", expiresAt: null } }), alice.id)
       : await (await import("@/lib/admin/sign-out-everywhere")).handleSignOutEverywhere(request(`/api/admin/users/${alice.id}/sign-out-everywhere`, { cookie }), alice.id);
   expect(response.status).toBe(200);
   return Date.now();

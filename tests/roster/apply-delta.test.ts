@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 
 import { applyRosterDelta, parseRosterChanged } from "@/lib/roster/apply-delta";
-import type { RosterChangedPayload, RosterEntry, RosterPage, RosterQuery, RosterUserChange } from "@/lib/roster/types";
+import type { RosterChangedPayload, RosterEntry, RosterPage, RosterQuery, RosterUserChange } from "@/lib/roster/roster-types";
 
 const T = Date.parse("2026-12-01T10:00:00Z");
 const entry = (n: number, connections = 1): RosterEntry => ({

@@ -12,15 +12,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { connectAdminChannel, createUser, request, resetDatabase, sessionCookie, startHarness, waitFor, type Harness, type TestUser } from "@/tests/support/app-harness";
 import { seedOnlineUsers } from "@/tests/roster/seed-at-scale";
-import type { RosterChangedPayload, RosterPage, RosterQuery } from "@/lib/roster/types";
+import type { RosterChangedPayload, RosterPage, RosterQuery } from "@/lib/roster/roster-types";
 
 let harness: Harness;
 let app: {
-  loadRosterPage: typeof import("@/lib/admin/roster").loadRosterPage;
-  handleGetRoster: typeof import("@/lib/admin/roster").handleGetRoster;
-  getRosterPage: typeof import("@/lib/roster/roster").getRosterPage;
+  loadRosterPage: typeof import("@/lib/admin/roster-endpoint").loadRosterPage;
+  handleGetRoster: typeof import("@/lib/admin/roster-endpoint").handleGetRoster;
+  getRosterPage: typeof import("@/lib/roster/roster-page").getRosterPage;
   recordSignIn: typeof import("@/lib/roster/record-sign-in").recordSignIn;
-  notify: typeof import("@/lib/roster/notify");
+  notify: typeof import("@/lib/roster/roster-changes");
   RosterSync: typeof import("@/components/admin/roster-sync").RosterSync;
   fetchRosterPageOver: typeof import("@/components/admin/roster-sync").fetchRosterPageOver;
   rosterQueryString: typeof import("@/lib/roster/query-string").rosterQueryString;
@@ -34,10 +34,10 @@ const FIRST_PAGE: RosterQuery = { page: 1, sort: "name", dir: "asc" };
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   app = {
-    ...(await import("@/lib/admin/roster")),
-    ...(await import("@/lib/roster/roster")),
+    ...(await import("@/lib/admin/roster-endpoint")),
+    ...(await import("@/lib/roster/roster-page")),
     ...(await import("@/lib/roster/record-sign-in")),
-    notify: await import("@/lib/roster/notify"),
+    notify: await import("@/lib/roster/roster-changes"),
     ...(await import("@/components/admin/roster-sync")),
     ...(await import("@/lib/roster/query-string")),
   };

@@ -9,10 +9,10 @@ import { clientPool, createCast, formRequest, request, resetDatabase, startHarne
 
 let harness: Harness;
 let cast: Awaited<ReturnType<typeof createCast>>;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
 let handleSendMessage: typeof import("@/lib/admin/send-message").handleSendMessage;
 let handleBroadcast: typeof import("@/lib/admin/broadcast").handleBroadcast;
-let roster: typeof import("@/lib/roster/roster");
+let roster: typeof import("@/lib/roster/roster-page");
 let reconcileRoster: typeof import("@/lib/roster/reconcile").reconcileRoster;
 let GRACE: number;
 const clients = clientPool(() => harness);
@@ -21,10 +21,10 @@ const rosterList = async (now?: Date) => (await roster.getRosterPage({ page: 1, 
 
 beforeAll(async () => {
   harness = await startHarness();
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ handleUserAuth } = await import("@/lib/pusher/sign-user-auth"));
   ({ handleSendMessage } = await import("@/lib/admin/send-message"));
   ({ handleBroadcast } = await import("@/lib/admin/broadcast"));
-  roster = await import("@/lib/roster/roster");
+  roster = await import("@/lib/roster/roster-page");
   ({ reconcileRoster } = await import("@/lib/roster/reconcile"));
   ({ CONNECTION_GRACE_MS: GRACE } = await import("@/lib/roster/constants"));
 });

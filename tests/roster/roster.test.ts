@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { connectSignedInClient, createUser, startHarness, waitFor, type Harness, type SignedInClient } from "@/tests/support/app-harness";
 
 let harness: Harness;
-let roster: typeof import("@/lib/roster/roster");
+let roster: typeof import("@/lib/roster/roster-page");
 let reconcile: typeof import("@/lib/roster/reconcile");
 let recordSignIn: typeof import("@/lib/roster/record-sign-in").recordSignIn;
 let GRACE: number;
@@ -13,7 +13,7 @@ const rosterList = async (now?: Date) => (await roster.getRosterPage({ page: 1, 
 
 beforeAll(async () => {
   harness = await startHarness();
-  roster = await import("@/lib/roster/roster");
+  roster = await import("@/lib/roster/roster-page");
   reconcile = await import("@/lib/roster/reconcile");
   ({ recordSignIn } = await import("@/lib/roster/record-sign-in"));
   ({ CONNECTION_GRACE_MS: GRACE } = await import("@/lib/roster/constants"));
@@ -57,7 +57,7 @@ describe("recordSignIn + getRoster", () => {
   });
 
   it("still records the sign-in when notifying admins fails, and the notification survives: it is retried until published", async () => {
-    const { flushRosterNotifications } = await import("@/lib/roster/notify");
+    const { flushRosterNotifications } = await import("@/lib/roster/roster-changes");
     // Earlier tests' sign-ins must not share this test's publish.
     await flushRosterNotifications();
     const { pusherServer } = await import("@/lib/pusher/server");
@@ -152,7 +152,7 @@ describe("recordSignIn + getRoster", () => {
         ...(i % 3 === 0 ? [{ socketId: `${i}.2`, userId: user.id, confirmedAt: new Date(now), signedInAt: new Date(now - 30_000) }] : []),
       ]),
     });
-    const page = (query: Partial<import("@/lib/roster/types").RosterQuery>) => roster.getRosterPage({ page: 1, sort: "name", dir: "asc", ...query });
+    const page = (query: Partial<import("@/lib/roster/roster-types").RosterQuery>) => roster.getRosterPage({ page: 1, sort: "name", dir: "asc", ...query });
 
     const started = performance.now();
     const first = await page({});

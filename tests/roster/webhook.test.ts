@@ -23,7 +23,7 @@ beforeAll(async () => {
   ({ recordSignIn } = await import("@/lib/roster/record-sign-in"));
 
   // An admin console's view: a pusher-js client on the admin channel.
-  const { AdminEvents } = await import("@/lib/pusher/channels");
+  const { AdminEvents } = await import("@/lib/pusher/channel-names");
   const adminUser = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
   adminId = adminUser.id;
   const admin = await connectAdminChannel(harness, adminUser);

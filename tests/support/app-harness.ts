@@ -16,7 +16,7 @@ import type PusherClient from "pusher-js";
 import type { Channel, ChannelAuthorizationOptions, Options, UserAuthenticationOptions } from "pusher-js";
 import { vi } from "vitest";
 
-import type { RealtimeClient, RealtimeClientOptions } from "@/components/realtime/client";
+import type { RealtimeClient, RealtimeClientOptions } from "@/components/realtime/pusher-client";
 import type { ReceivedMessage } from "@/components/realtime/state";
 
 export const APP = { appId: "test-app", key: "test-key", secret: "test-secret-0123456789" } as const;
@@ -333,7 +333,7 @@ export async function connectSignedInClient(harness: Harness, userId: string, op
   const { default: Pusher } = await import("pusher-js");
   const { pusherServer } = await import("@/lib/pusher/server");
   const { recordSignIn } = await import("@/lib/roster/record-sign-in");
-  const { connectionChannel } = await import("@/lib/pusher/channels");
+  const { connectionChannel } = await import("@/lib/pusher/channel-names");
 
   const pusher = new Pusher(APP.key, {
     ...(await serverAuthorizedOptions(harness)),
@@ -426,7 +426,7 @@ export async function connectAdminChannel(
   kind: "feed" | "inspector" = "feed",
 ): Promise<{ pusher: PusherClient; channel: Channel }> {
   const { default: Pusher } = await import("pusher-js");
-  const { adminFeedChannels } = await import("@/lib/pusher/channels");
+  const { adminFeedChannels } = await import("@/lib/pusher/channel-names");
   const pusher = new Pusher(APP.key, await serverAuthorizedOptions(harness));
   const channel = pusher.subscribe(adminFeedChannels(admin)[kind]);
   await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
@@ -456,7 +456,7 @@ export function viaEndpoints(
   return {
     userAuthentication: {
       customHandler: ({ socketId }, callback) => {
-        void import("@/lib/pusher/user-auth")
+        void import("@/lib/pusher/sign-user-auth")
           .then(({ handleUserAuth }) => handleUserAuth(formRequest("/pusher/user-auth", { socket_id: socketId }, headers)))
           .then(answer)
           .then(({ error, data }) => callback(error, data));
@@ -489,7 +489,7 @@ export interface AppClient {
 
 /** The browser's realtime wiring (createRealtimeClient), talking to the app's real handlers. Resolves once signed in. */
 export async function connectAppClient(harness: Harness, cookie: string): Promise<AppClient> {
-  const { createRealtimeClient } = await import("@/components/realtime/client");
+  const { createRealtimeClient } = await import("@/components/realtime/pusher-client");
   const routes = await receiptRoutes();
 
   const messages: ReceivedMessage[] = [];
@@ -529,7 +529,7 @@ export interface AdminListener {
 
 /** An admin console's view of its feed and inspector channels, signed in as that admin. */
 export async function listenAsAdmin(harness: Harness, admin: { id: string; sessionVersion: number }): Promise<AdminListener> {
-  const { AdminEvents, adminFeedChannels } = await import("@/lib/pusher/channels");
+  const { AdminEvents, adminFeedChannels } = await import("@/lib/pusher/channel-names");
   const { parseActivityBatch } = await import("@/lib/inspector/activity");
   const client = await connectSignedInClient(harness, admin.id);
   const statuses: Record<string, unknown>[] = [];

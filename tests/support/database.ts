@@ -31,7 +31,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { DatabaseProvider } from "@/lib/db/config";
+import type { DatabaseProvider } from "@/lib/db/database-config";
 import { createDatabaseClient, type DatabaseClient } from "@/lib/db/create-client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { DEFAULT_DEMO_PASSWORD } from "@/lib/db/demo-accounts";

@@ -8,19 +8,19 @@ import type { UserAuthenticationOptions } from "pusher-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import type { WatchlistTracker } from "@/components/contacts/watchlist-tracker";
-import type { RealtimeClient } from "@/components/realtime/client";
+import type { RealtimeClient } from "@/components/realtime/pusher-client";
 import { watchlistView } from "@/lib/contacts/watchlist-state";
 import { createUser, realtimeConfig, sessionCookie, startHarness, viaEndpoints, waitFor, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
-let createRealtimeClient: typeof import("@/components/realtime/client").createRealtimeClient;
+let createRealtimeClient: typeof import("@/components/realtime/pusher-client").createRealtimeClient;
 let createWatchlistTracker: typeof import("@/components/contacts/watchlist-tracker").createWatchlistTracker;
 let pusherServer: typeof import("@/lib/pusher/server").pusherServer;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
-  ({ createRealtimeClient } = await import("@/components/realtime/client"));
+  ({ createRealtimeClient } = await import("@/components/realtime/pusher-client"));
   ({ createWatchlistTracker } = await import("@/components/contacts/watchlist-tracker"));
   ({ pusherServer } = await import("@/lib/pusher/server"));
 });

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP, createUser, formRequest, sessionCookie, startHarness, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
 let listContacts: typeof import("@/lib/contacts/contacts").listContacts;
 
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ handleUserAuth } = await import("@/lib/pusher/sign-user-auth"));
   ({ listContacts } = await import("@/lib/contacts/contacts"));
 });
 

@@ -4,7 +4,7 @@ import { AdminFeedProvider } from "@/components/admin/admin-feed-context";
 import { NavLink } from "@/components/ui/nav-link";
 
 import { requireAdmin } from "@/lib/auth/session";
-import { adminFeedChannels } from "@/lib/pusher/channels";
+import { adminFeedChannels } from "@/lib/pusher/channel-names";
 
 const ADMIN_LINKS = [
   { href: "/admin", label: "Roster" },

@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 
 import { RosterTable } from "@/components/admin/roster-table";
 import { UsersSearchForm } from "@/components/admin/users-search";
-import { loadRosterPage, parseRosterQuery } from "@/lib/admin/roster";
+import { loadRosterPage, parseRosterQuery } from "@/lib/admin/roster-endpoint";
 import { requireAdmin } from "@/lib/auth/session";
 import { rosterQueryString } from "@/lib/roster/query-string";
-import { DEFAULT_SORT_DIRECTION, type RosterQuery } from "@/lib/roster/types";
+import { DEFAULT_SORT_DIRECTION, type RosterQuery } from "@/lib/roster/roster-types";
 
 export const metadata: Metadata = { title: "Admin console" };
 

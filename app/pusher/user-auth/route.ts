@@ -1,4 +1,4 @@
-import { handleUserAuth } from "@/lib/pusher/user-auth";
+import { handleUserAuth } from "@/lib/pusher/sign-user-auth";
 import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
 
 export const dynamic = "force-dynamic";

@@ -7,7 +7,7 @@ import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { BackendHealthAnswer } from "@/lib/doctor/admin-health";
-import type { CheckResult, CheckStatus } from "@/lib/doctor/types";
+import type { CheckResult, CheckStatus } from "@/lib/doctor/doctor-types";
 
 const BADGE: Record<CheckStatus, BadgeVariant> = { ok: "success", warn: "warning", fail: "destructive", skip: "secondary" };
 

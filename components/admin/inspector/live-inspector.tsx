@@ -19,7 +19,7 @@ import {
   type ActivityKind,
   type InspectorEntry,
 } from "@/lib/inspector/activity";
-import { AdminEvents } from "@/lib/pusher/channels";
+import { AdminEvents } from "@/lib/pusher/channel-names";
 
 const LIVE_TEXT: Record<ChannelLiveState, string> = {
   connecting: "Connecting…",

@@ -5,7 +5,7 @@ import type uPlotType from "uplot";
 
 import "uplot/dist/uPlot.min.css";
 
-import { METRIC_LABELS, type ChartSpec, type MetricName, type MetricSeries } from "@/lib/metrics/names";
+import { METRIC_LABELS, type ChartSpec, type MetricName, type MetricSeries } from "@/lib/metrics/metric-names";
 
 /*
  * One chart of the metrics page. uPlot draws on a canvas, which a screen reader can't read, so the

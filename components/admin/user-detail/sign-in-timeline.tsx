@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { formatExactTime } from "@/lib/admin/format";
+import { formatExactTime } from "@/lib/format/time";
 import type { UserEventEntry } from "@/lib/metrics/user-events";
 
 /** Password sign-ins and refused attempts, newest first (kept 30 days). */

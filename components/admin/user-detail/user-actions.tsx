@@ -9,7 +9,7 @@ import { roleChangedToast, RoleChangeDialog, type RoleChangeTarget } from "@/com
 import { useUnban } from "@/components/admin/use-unban";
 import { Button } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { accountActionPath, type UserListEntry } from "@/lib/admin/users";
+import { accountActionPath, type UserListEntry } from "@/lib/admin/account-actions";
 
 /** The user page's own dialogs; message, sign-out-everywhere and ban are the shared ones. */
 type Open = "kick" | "role" | null;

@@ -5,7 +5,7 @@ import { FeedRefresh } from "@/components/admin/feed-refresh";
 import { MetricChart } from "@/components/admin/metrics/metric-chart";
 import { cn } from "@/components/ui/cn";
 import { requireAdmin } from "@/lib/auth/session";
-import { isGauge, METRIC_CHARTS, METRIC_RANGES, parseMetricRange, type MetricRange } from "@/lib/metrics/names";
+import { isGauge, METRIC_CHARTS, METRIC_RANGES, parseMetricRange, type MetricRange } from "@/lib/metrics/metric-names";
 import { getMetricSeries, summarizeSeries } from "@/lib/metrics/query";
 
 export const metadata: Metadata = { title: "Metrics" };

@@ -1,4 +1,4 @@
-import { handleGetRoster } from "@/lib/admin/roster";
+import { handleGetRoster } from "@/lib/admin/roster-endpoint";
 import { answeringDatabaseOutage } from "@/lib/http/database-unavailable";
 
 export const GET = answeringDatabaseOutage(handleGetRoster);

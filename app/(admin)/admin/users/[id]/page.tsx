@@ -11,7 +11,7 @@ import { UserActions } from "@/components/admin/user-detail/user-actions";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { auditQueryString } from "@/lib/admin/audit-query";
-import { formatExactTime } from "@/lib/admin/format";
+import { formatExactTime } from "@/lib/format/time";
 import { getUserDetail } from "@/lib/admin/user-detail";
 import { requireAdmin } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";

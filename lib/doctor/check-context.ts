@@ -6,7 +6,7 @@ import Pusher from "pusher";
 
 import { pusherServerOptions } from "../pusher/server-options";
 import { doctorTarget, type DoctorTarget } from "./target";
-import type { CheckResult, CheckStatus, DoctorOptions, DoctorTimeouts } from "./types";
+import type { CheckResult, CheckStatus, DoctorOptions, DoctorTimeouts } from "./doctor-types";
 
 export const DEFAULT_TIMEOUTS: DoctorTimeouts = {
   httpMs: 5_000,

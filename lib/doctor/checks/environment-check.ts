@@ -1,7 +1,7 @@
 import type { AppEnv } from "../../config/env-schema";
 import { EMBEDDED_DEMO_CREDENTIALS } from "../../config/env-schema";
-import { result } from "../context";
-import type { CheckResult } from "../types";
+import { result } from "../check-context";
+import type { CheckResult } from "../doctor-types";
 
 /**
  * The environment itself already passed parseEnv (the app's own rules). What is left: the public

@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { parseEnv } from "@/lib/config/env-schema";
-import { checkClockSkew, checkCredentials } from "@/lib/doctor/checks/http-api";
-import { createContext } from "@/lib/doctor/context";
+import { checkClockSkew, checkCredentials } from "@/lib/doctor/checks/http-api-check";
+import { createContext } from "@/lib/doctor/check-context";
 import { browserSocketUrl } from "@/lib/doctor/target";
 
 let server: Server | undefined;

@@ -3,11 +3,11 @@ import "server-only";
 import { pageCountOf } from "@/lib/admin/page-param";
 import { searchWhere } from "@/lib/admin/users-query";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/types";
+import type { Prisma } from "@/lib/db/database-client-type";
 import { GROUP_AGGREGATES, onlineUsersWhere, toEntry, USER_SELECT, type ConnectionGroup, type RosterUser } from "@/lib/roster/entries";
 import { confirmedConnectionWhere, liveConnectionWhere } from "@/lib/roster/liveness";
 import { usersWithProvenConnections } from "@/lib/roster/reconcile";
-import type { RosterPage, RosterQuery } from "@/lib/roster/types";
+import type { RosterPage, RosterQuery } from "@/lib/roster/roster-types";
 
 /** Rows per roster page: at 10,000 online the console still renders (and ships) one page. */
 export const ROSTER_PAGE_SIZE = 50;

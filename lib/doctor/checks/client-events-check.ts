@@ -1,5 +1,5 @@
-import { result } from "../context";
-import type { CheckResult } from "../types";
+import { result } from "../check-context";
+import type { CheckResult } from "../doctor-types";
 
 /**
  * The app triggers no client events (`client-*`): every event comes from the server through the

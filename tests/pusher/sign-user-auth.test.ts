@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP, createUser, formRequest, NEXTAUTH_SECRET, sessionCookie, startHarness, type Harness } from "@/tests/support/app-harness";
 
 let harness: Harness;
-let handleUserAuth: typeof import("@/lib/pusher/user-auth").handleUserAuth;
+let handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
 
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
-  ({ handleUserAuth } = await import("@/lib/pusher/user-auth"));
+  ({ handleUserAuth } = await import("@/lib/pusher/sign-user-auth"));
 });
 
 afterAll(async () => {

@@ -7,8 +7,8 @@ import { authenticateRequest, describeRejection } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { recordMetric } from "@/lib/metrics/record";
 import { publishActivity } from "@/lib/inspector/publish";
-import { notifyMessageStatus, notifyReaderTabs } from "@/lib/messages/notify";
-import { messageStatusOf, type MessageStatus, type ReceiptKind } from "@/lib/messages/types";
+import { notifyMessageStatus, notifyReaderTabs } from "@/lib/messages/message-notifications";
+import { messageStatusOf, type MessageStatus, type ReceiptKind } from "@/lib/messages/message-types";
 
 export interface ReceiptResult {
   messageId: string;

@@ -3,10 +3,10 @@
  * PUSHER_HOST/PORT; wss on an https page whatever PUSHER_USE_TLS says, as pusher-js does), with the
  * app's Origin. The socket it opens is handed on to the user-authentication checks.
  */
-import { result, type CheckContext } from "../context";
+import { result, type CheckContext } from "../check-context";
 import { ProbeConnectError, ProbeSocket } from "../probe-socket";
 import { socketAddress } from "../target";
-import type { CheckResult } from "../types";
+import type { CheckResult } from "../doctor-types";
 
 const NAME = "websocket";
 

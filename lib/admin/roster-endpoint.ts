@@ -7,8 +7,8 @@ import { jsonResponse } from "@/lib/http/json-response";
 import { firstParam, pageParam, type SearchParams } from "@/lib/admin/page-param";
 import { USERS_SEARCH_MAX_CHARS } from "@/lib/admin/users-query";
 import { maybeReconcileRoster } from "@/lib/roster/reconcile";
-import { getRosterPage } from "@/lib/roster/roster";
-import { DEFAULT_SORT_DIRECTION, ROSTER_SORTS, type RosterPage, type RosterQuery } from "@/lib/roster/types";
+import { getRosterPage } from "@/lib/roster/roster-page";
+import { DEFAULT_SORT_DIRECTION, ROSTER_SORTS, type RosterPage, type RosterQuery } from "@/lib/roster/roster-types";
 
 /** An empty field (a form left blank) means the default. */
 const blankAsDefault = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 
-import { isBanned, type BanFields } from "@/lib/auth/ban";
-import { formatExactTime } from "@/lib/admin/format";
+import { isBanned, type BanFields } from "@/lib/auth/ban-status";
+import { formatExactTime } from "@/lib/format/time";
 
 export const BAN_REASON_MAX_CHARS = 500;
 

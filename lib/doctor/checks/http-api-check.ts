@@ -8,9 +8,9 @@
 import Pusher from "pusher";
 
 import { credentialsFix } from "../advice";
-import { networkCause, quote, result, seconds, type CheckContext } from "../context";
+import { networkCause, quote, result, seconds, type CheckContext } from "../check-context";
 import { DOCTOR_PROBE_CHANNEL_PREFIX } from "../probe-channel";
-import type { CheckResult } from "../types";
+import type { CheckResult } from "../doctor-types";
 
 /** The HTTP API refuses a signature whose auth_timestamp is further off than this (Pusher's rule). */
 export const SIGNATURE_TIMESTAMP_TOLERANCE_S = 600;

@@ -1,5 +1,5 @@
 /** The doctor's report as text: one line per check, then what to change, then a verdict. */
-import type { CheckResult, DoctorReport } from "./types";
+import type { CheckResult, DoctorReport } from "./doctor-types";
 
 const NAME_WIDTH = 24;
 

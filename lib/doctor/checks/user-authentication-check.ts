@@ -8,10 +8,10 @@
 import { randomBytes } from "node:crypto";
 
 import { userAuthenticationFix, watchlistFix } from "../advice";
-import { networkCause, quote, result, seconds, type CheckContext } from "../context";
+import { networkCause, quote, result, seconds, type CheckContext } from "../check-context";
 import type { ProbeSocket, PusherFrame } from "../probe-socket";
-import type { CheckResult } from "../types";
-import { refusalOf } from "./http-api";
+import type { CheckResult } from "../doctor-types";
+import { refusalOf } from "./http-api-check";
 
 export const USER_AUTH_CHECKS = ["user authentication", "send to user", "watchlist events", "terminate connections"] as const;
 

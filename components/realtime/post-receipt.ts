@@ -2,7 +2,7 @@
  * The recipient's side of message receipts. No React, so the realtime client and the inbox share
  * it and Node tests can route it to the real handlers.
  */
-import { receiptPath, type ReceiptKind } from "@/lib/messages/types";
+import { receiptPath, type ReceiptKind } from "@/lib/messages/message-types";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 

@@ -5,9 +5,9 @@
  * (--authorized-timeout); otherwise it is a warning that says how to run it.
  */
 import { authorizedConnectionsFix } from "../advice";
-import { result, seconds, type CheckContext } from "../context";
+import { result, seconds, type CheckContext } from "../check-context";
 import { ProbeConnectError, ProbeSocket } from "../probe-socket";
-import type { CheckResult } from "../types";
+import type { CheckResult } from "../doctor-types";
 
 const NAME = "authorized connections";
 /** Sweeps and network: how much later than the stated timeout a close still counts. */

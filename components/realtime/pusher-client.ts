@@ -4,11 +4,11 @@
  */
 import Pusher, { type Options, type UserAuthenticationOptions, type ChannelAuthorizationOptions } from "pusher-js";
 
-import { connectionChannel, UserEvents } from "@/lib/pusher/channels";
-import type { MessageReadPayload } from "@/lib/messages/types";
+import { connectionChannel, UserEvents } from "@/lib/pusher/channel-names";
+import type { MessageReadPayload } from "@/lib/messages/message-types";
 import type { PusherClientConfig } from "@/lib/pusher/client-config";
 
-import { isStoredMessageId, postReceipt, type FetchLike } from "./receipts";
+import { isStoredMessageId, postReceipt, type FetchLike } from "./post-receipt";
 import {
   INITIAL_REALTIME_STATE,
   isAdminTermination,

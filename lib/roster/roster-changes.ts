@@ -5,9 +5,9 @@ import { randomBytes } from "node:crypto";
 import { keepAliveAfterResponse } from "@/lib/background/after-response";
 import { describeError } from "@/lib/errors/describe-error";
 import { currentAdminSessions, publishToAdmins } from "@/lib/pusher/admin-feed";
-import { AdminEvents } from "@/lib/pusher/channels";
+import { AdminEvents } from "@/lib/pusher/channel-names";
 import { getRosterChanges } from "@/lib/roster/entries";
-import type { RosterChangedPayload, RosterChangeReason } from "@/lib/roster/types";
+import type { RosterChangedPayload, RosterChangeReason } from "@/lib/roster/roster-types";
 
 /**
  * At most one roster-changed publish per this interval per app process, whatever the sign-in rate:

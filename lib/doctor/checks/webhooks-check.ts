@@ -8,10 +8,10 @@
 import { createHmac, randomBytes } from "node:crypto";
 
 import { webhookFix } from "../advice";
-import { networkCause, quote, result, seconds, type CheckContext } from "../context";
+import { networkCause, quote, result, seconds, type CheckContext } from "../check-context";
 import { DOCTOR_PROBE_RECEIVED_EVENT, doctorProbeChannel } from "../probe-channel";
 import { ProbeConnectError, ProbeSocket } from "../probe-socket";
-import type { CheckResult } from "../types";
+import type { CheckResult } from "../doctor-types";
 
 export const WEBHOOK_PATH = "/api/pusher/webhook";
 /** Slower than this still works, but the roster lags (hosted Pusher usually needs under a second). */

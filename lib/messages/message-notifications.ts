@@ -1,8 +1,8 @@
 import "server-only";
 
-import type { MessageReadPayload, MessageStatusPayload } from "@/lib/messages/types";
+import type { MessageReadPayload, MessageStatusPayload } from "@/lib/messages/message-types";
 import { publishToAdmins } from "@/lib/pusher/admin-feed";
-import { AdminEvents, UserEvents } from "@/lib/pusher/channels";
+import { AdminEvents, UserEvents } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/errors/describe-error";
 

@@ -5,8 +5,8 @@ import { auditError, writeAudit } from "@/lib/admin/audit";
 import { recordMetric } from "@/lib/metrics/record";
 import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
-import { bannedMessage, banSchema } from "@/lib/admin/users";
-import { formatExactTime } from "@/lib/admin/format";
+import { bannedMessage, banSchema } from "@/lib/admin/account-actions";
+import { formatExactTime } from "@/lib/format/time";
 import { db } from "@/lib/db/client";
 
 /** A reason of 500 characters plus an expiry fits many times over; refuse anything larger unread. */
