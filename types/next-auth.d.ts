@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/db/database-client-type";
+import type { Role } from "@/lib/db/model-types";
 
 // next-auth's defaults carry only name/email/image; the app needs the user id (every query keys on
 // it), the role (admin pages and channels) and sessionVersion (server-side JWT revocation).

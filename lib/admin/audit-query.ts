@@ -5,7 +5,7 @@ import { z } from "zod";
 import { AUDIT_ACTIONS, type AuditAction } from "@/lib/admin/audit";
 import { firstParam, pageCountOf, pagedQueryString, pageParam, type SearchParams } from "@/lib/admin/page-param";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/database-client-type";
+import type { Prisma } from "@/lib/db/model-types";
 
 export const AUDIT_PAGE_SIZE = 50;
 /** A target filter that matches more accounts than this is too vague to turn into an id list. */

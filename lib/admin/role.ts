@@ -6,7 +6,7 @@ import { writeAudit } from "@/lib/admin/audit";
 import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/database-client-type";
+import type { Prisma } from "@/lib/db/model-types";
 import { forgetAdminFeedCache } from "@/lib/pusher/admin-feed";
 import { UserEvents, type RoleChangedPayload } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";

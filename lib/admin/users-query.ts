@@ -6,7 +6,7 @@ import { firstParam, pageCountOf, pagedQueryString, pageParam, type SearchParams
 import { toUserListEntry, type UserListEntry } from "@/lib/admin/account-actions";
 import { db } from "@/lib/db/client";
 import { databaseProviderOf, databaseUrlFromEnv } from "@/lib/db/database-config";
-import type { Prisma } from "@/lib/db/database-client-type";
+import type { Prisma } from "@/lib/db/model-types";
 
 export const USERS_PAGE_SIZE = 50;
 export const USERS_SEARCH_MAX_CHARS = 320;

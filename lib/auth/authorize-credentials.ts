@@ -9,7 +9,7 @@ import { encodeThrottleError, THROTTLED_ERROR_PREFIX } from "@/lib/auth/login-th
 import { hashPassword, passwordNeedsRehash, verifyPassword } from "@/lib/auth/password";
 import { SIGNIN_FAILED_ERROR, SIGNIN_UNAVAILABLE_ERROR } from "@/lib/auth/signin-unavailable";
 import { db } from "@/lib/db/client";
-import type { DatabaseClient } from "@/lib/db/database-client-type";
+import type { DatabaseClient } from "@/lib/db/model-types";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
 import { noteRefusedSignIn, noteSignIn } from "@/lib/metrics/metric-events";

@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 
-import type { DatabaseClient } from "@/lib/db/database-client-type";
+import type { DatabaseClient } from "@/lib/db/model-types";
 
 export interface ThrottleRule {
   /** Failed attempts allowed per window; the attempt that reaches it starts the lockout. */

@@ -10,7 +10,7 @@ import { sessionCookieName } from "@/lib/auth/cookies";
 import { authOptions } from "@/lib/auth/nextauth-options";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import type { Role } from "@/lib/db/database-client-type";
+import type { Role } from "@/lib/db/model-types";
 
 /** The signed-in user as re-read from the database (never just the token's copy). */
 export interface SessionUser {

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { db } from "@/lib/db/client";
-import type { Role } from "@/lib/db/database-client-type";
+import type { Role } from "@/lib/db/model-types";
 import { excerpt, type AdminMessageRow, type Inbox } from "@/lib/messages/message-types";
 import { liveConnectionWhere } from "@/lib/roster/liveness";
 

@@ -2,7 +2,7 @@ import "server-only";
 
 import { db } from "@/lib/db/client";
 import { describeError } from "@/lib/errors/describe-error";
-import { Prisma } from "@/lib/db/database-client-type";
+import { Prisma } from "@/lib/db/model-types";
 import type { CounterMetric, GaugeMetric } from "@/lib/metrics/metric-names";
 import { liveConnectionWhere } from "@/lib/roster/liveness";
 

@@ -2,7 +2,7 @@ import "server-only";
 
 import { searchWhere } from "@/lib/admin/users-query";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/database-client-type";
+import type { Prisma } from "@/lib/db/model-types";
 import { liveConnectionWhere } from "@/lib/roster/liveness";
 import type { RosterEntry, RosterRole, RosterTotals, RosterUserChange } from "@/lib/roster/roster-types";
 

@@ -3,7 +3,7 @@ import "server-only";
 import { pageCountOf } from "@/lib/admin/page-param";
 import { searchWhere } from "@/lib/admin/users-query";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/database-client-type";
+import type { Prisma } from "@/lib/db/model-types";
 import { GROUP_AGGREGATES, onlineUsersWhere, toEntry, USER_SELECT, type ConnectionGroup, type RosterUser } from "@/lib/roster/entries";
 import { confirmedConnectionWhere, liveConnectionWhere } from "@/lib/roster/liveness";
 import { usersWithProvenConnections } from "@/lib/roster/reconcile";

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseClient } from "@/lib/db/create-client";
-import { Prisma, Role } from "@/lib/db/database-client-type";
+import { Prisma, Role } from "@/lib/db/model-types";
 import {
   createPostgresTestDatabase,
   createTestDatabase,

@@ -2,8 +2,8 @@
  * The one place app code imports database types from. They come from the SQLite client, which
  * describes both databases (see lib/db/create-client.ts).
  *
- *   import type { User, DatabaseClient } from "@/lib/db/database-client-type";
- *   import { Role, Prisma } from "@/lib/db/database-client-type";
+ *   import type { User, DatabaseClient } from "@/lib/db/model-types";
+ *   import { Role, Prisma } from "@/lib/db/model-types";
  *
  * `Prisma.PrismaClientKnownRequestError` is the same class in both generated clients (it lives in
  * @prisma/client's runtime), so `instanceof` checks work whichever database is in use.
