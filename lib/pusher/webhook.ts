@@ -4,7 +4,6 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 import { z } from "zod";
 
-import { db } from "@/lib/db/client";
 import { acknowledgeDoctorProbes } from "@/lib/doctor/probe-ack";
 import { env } from "@/lib/env";
 import { jsonResponse } from "@/lib/http/json-response";
@@ -12,14 +11,14 @@ import { readCappedBody } from "@/lib/http/read-capped-body";
 import { publishActivity } from "@/lib/inspector/publish";
 import { countRefusal } from "@/lib/inspector/refusals";
 import { socketIdFromConnectionChannel } from "@/lib/pusher/channel-names";
-import { notifyRosterChanged } from "@/lib/roster/roster-changes";
+import { closeConnection, confirmConnection, notifyConnectionChanges, type ConnectionChange } from "@/lib/roster/connection-events";
 
 /*
  * POST /api/pusher/webhook: the roster learns here that a signed-in socket really is connected
  * (channel_occupied on its private-connection-{socketId} channel) and when it is gone
- * (channel_vacated). Webhooks are retried, duplicated and reordered, so every event is applied
- * idempotently: vacated deletes the row; occupied only updates a row that still exists, so a
- * late or duplicated occupied can never resurrect a closed connection.
+ * (channel_vacated). This module verifies a delivery (size, signature, shape, freshness), parses it
+ * and dispatches its events; the roster writes, each idempotent since webhooks are retried,
+ * duplicated and reordered, are lib/roster/connection-events.ts.
  */
 
 /**
@@ -123,39 +122,13 @@ async function verifyDelivery(request: Request): Promise<{ events: WebhookEvent[
 /** Throws on invalid UTF-8 instead of substituting U+FFFD. */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-interface RosterChange {
-  userId: string;
-  /** For the inspector line; read in the same query as the row. */
-  userName: string;
-  socketId: string;
-  reason: "connection-confirmed" | "connection-closed";
-}
-
-/** Applies one event; returns the affected user when the roster changed. */
-async function applyEvent(event: WebhookEvent, now: Date): Promise<RosterChange | null> {
+/** Dispatches one event; returns the roster change it made, if any. */
+async function applyEvent(event: WebhookEvent, now: Date): Promise<ConnectionChange | null> {
   // Other channels (the admin channel, #server-to-user-*, anything else) don't concern the roster.
   const socketId = event.channel ? socketIdFromConnectionChannel(event.channel) : null;
   if (!socketId) return null;
-
-  if (event.name === "channel_occupied") {
-    const row = await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, confirmedAt: true, user: { select: { name: true } } } });
-    if (!row) return null;
-    // updateMany, not update: the row may be deleted by a concurrent vacated/kick in between.
-    const { count } = await db.realtimeConnection.updateMany({
-      where: { socketId },
-      data: { confirmedAt: row.confirmedAt ?? now, lastActivityAt: now },
-    });
-    // A duplicate only refreshes activity; admins only need to refetch on the first confirmation.
-    return count > 0 && !row.confirmedAt ? { userId: row.userId, userName: row.user.name, socketId, reason: "connection-confirmed" } : null;
-  }
-
-  if (event.name === "channel_vacated") {
-    const row = await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, user: { select: { name: true } } } });
-    if (!row) return null;
-    const { count } = await db.realtimeConnection.deleteMany({ where: { socketId } });
-    return count > 0 ? { userId: row.userId, userName: row.user.name, socketId, reason: "connection-closed" } : null;
-  }
-
+  if (event.name === "channel_occupied") return confirmConnection(socketId, now);
+  if (event.name === "channel_vacated") return closeConnection(socketId);
   return null;
 }
 
@@ -168,7 +141,7 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
   await acknowledgeDoctorProbes(events);
 
   const now = new Date();
-  const changes: RosterChange[] = [];
+  const changes: ConnectionChange[] = [];
   // Sequential on purpose: Pusher orders events within one delivery, and occupied+vacated for the
   // same channel in one batch must end with the row deleted.
   for (const event of events) {
@@ -179,12 +152,7 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
     }
   }
 
-  if (changes.length > 0) {
-    const users = new Set(changes.map((change) => change.userId));
-    const reason = changes.some((change) => change.reason === "connection-closed") ? "connection-closed" : "connection-confirmed";
-    // Returns at once: lib/roster/roster-changes coalesces it with other changes into one admin publish.
-    notifyRosterChanged(reason, [...users]);
-  }
+  notifyConnectionChanges(changes);
   return jsonResponse({ ok: true });
 }
 
@@ -213,7 +181,7 @@ function publishWebhookAccepted(events: WebhookEvent[]): void {
   });
 }
 
-function publishRosterChange({ userId, userName, socketId, reason }: RosterChange): void {
+function publishRosterChange({ userId, userName, socketId, reason }: ConnectionChange): void {
   void publishActivity(
     reason === "connection-confirmed"
       ? { kind: "connection-confirmed", userId, summary: `${userName}'s connection ${socketId} confirmed (channel_occupied)`, detail: { socketId } }
