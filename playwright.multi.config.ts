@@ -19,7 +19,9 @@ import base from "./playwright.config";
  */
 const databaseUrl = process.env.E2E_DATABASE_URL;
 if (!databaseUrl?.startsWith("postgres")) {
-  throw new Error("playwright.multi.config.ts: set E2E_DATABASE_URL to an empty PostgreSQL database (postgresql://…): the instances share it");
+  throw new Error(
+    "playwright.multi.config.ts: set E2E_DATABASE_URL to an empty PostgreSQL database (postgresql://…): the instances share it",
+  );
 }
 const portA = Number(process.env.E2E_APP_PORT ?? 3100);
 const portB = Number((process.env.E2E_APP_B_PORT ??= "3101"));
@@ -29,7 +31,14 @@ const urlB = `http://127.0.0.1:${portB}`;
 const webhookPath = "/api/pusher/webhook";
 
 const cluster = process.env.PUSHER_HOST
-  ? { host: process.env.PUSHER_HOST, portA: required("PUSHER_PORT"), portB: required("E2E_PUSHER_B_PORT"), appId: required("PUSHER_APP_ID"), key: required("PUSHER_KEY"), secret: required("PUSHER_SECRET") }
+  ? {
+      host: process.env.PUSHER_HOST,
+      portA: required("PUSHER_PORT"),
+      portB: required("E2E_PUSHER_B_PORT"),
+      appId: required("PUSHER_APP_ID"),
+      key: required("PUSHER_KEY"),
+      secret: required("PUSHER_SECRET"),
+    }
   : null;
 const app = cluster ?? { appId: "e2e-multi-app", key: "e2e-multi-key", secret: "e2e-multi-secret-0001" };
 

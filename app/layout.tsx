@@ -43,11 +43,20 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </Link>
             {user ? (
               <nav aria-label="Main" className="flex items-center gap-4 text-sm text-zinc-600 dark:text-zinc-300">
-                <NavLink href="/" exact className="hover:text-zinc-900 dark:hover:text-white" activeClassName="font-medium text-zinc-900 dark:text-white">
+                <NavLink
+                  href="/"
+                  exact
+                  className="hover:text-zinc-900 dark:hover:text-white"
+                  activeClassName="font-medium text-zinc-900 dark:text-white"
+                >
                   Home
                 </NavLink>
                 {user.role === "ADMIN" ? (
-                  <NavLink href="/admin" className="hover:text-zinc-900 dark:hover:text-white" activeClassName="font-medium text-zinc-900 dark:text-white">
+                  <NavLink
+                    href="/admin"
+                    className="hover:text-zinc-900 dark:hover:text-white"
+                    activeClassName="font-medium text-zinc-900 dark:text-white"
+                  >
                     Admin
                   </NavLink>
                 ) : null}

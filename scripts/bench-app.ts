@@ -49,13 +49,26 @@ import { sleep, withTimeout } from "./bench/timeouts";
 
 const flags = BenchFlags.parse(
   process.argv.slice(2),
-  ["tabs", "tabs-per-user", "databases", "login-concurrency", "open-concurrency", "compare-connections", "build-dir", "out", "timeout-minutes"],
+  [
+    "tabs",
+    "tabs-per-user",
+    "databases",
+    "login-concurrency",
+    "open-concurrency",
+    "compare-connections",
+    "build-dir",
+    "out",
+    "timeout-minutes",
+  ],
   ["profile", "build", "no-compare", "compare-only"],
 );
 const options = {
   tabs: flags.positiveList("tabs", "BENCH_TABS", "1000,10000"),
   tabsPerUser: flags.positive("tabs-per-user", "BENCH_TABS_PER_USER", 5),
-  databases: flags.text("databases", "BENCH_DATABASES", "sqlite,postgresql").split(",").map((name) => name.trim()),
+  databases: flags
+    .text("databases", "BENCH_DATABASES", "sqlite,postgresql")
+    .split(",")
+    .map((name) => name.trim()),
   loginConcurrency: flags.positive("login-concurrency", "BENCH_LOGIN_CONCURRENCY", 50),
   openConcurrency: flags.positive("open-concurrency", "BENCH_OPEN_CONCURRENCY", 200),
   profile: flags.isSet("profile", "BENCH_PROFILE"),
@@ -67,7 +80,8 @@ const options = {
   outDir: resolve(flags.text("out", "BENCH_OUT", join("tmp", "bench"))),
   timeoutMinutes: flags.positive("timeout-minutes", "BENCH_TIMEOUT_MINUTES", 30),
 };
-for (const name of options.databases) if (name !== "sqlite" && name !== "postgresql") throw new Error(`--databases: unknown database ${name}`);
+for (const name of options.databases)
+  if (name !== "sqlite" && name !== "postgresql") throw new Error(`--databases: unknown database ${name}`);
 
 const PASSWORD = "bench-password-not-a-demo";
 const STEP_TIMEOUT_MS = 5 * 60_000;
@@ -89,7 +103,13 @@ interface Meter {
 
 async function startPhase(meter: Meter) {
   const load = await meter.load.send<"stats">({ op: "stats" }, 30_000);
-  return { at: performance.now(), app: meter.app.cpuMs(), realtime: meter.realtime().cpuMs(), load: load.cpuMicros / 1000, machine: machineCpuMs() };
+  return {
+    at: performance.now(),
+    app: meter.app.cpuMs(),
+    realtime: meter.realtime().cpuMs(),
+    load: load.cpuMicros / 1000,
+    machine: machineCpuMs(),
+  };
 }
 
 async function endPhase(meter: Meter, start: Awaited<ReturnType<typeof startPhase>>, realtimeBefore?: number): Promise<PhaseCpu> {
@@ -98,7 +118,10 @@ async function endPhase(meter: Meter, start: Awaited<ReturnType<typeof startPhas
   // After a restart the realtime process is a new one: its CPU is what it used since it started, plus the old one's last part.
   const realtimeMs = realtimeBefore === undefined ? end.realtime - start.realtime : end.realtime + realtimeBefore;
   const loadMs = end.load - start.load;
-  const otherMs = end.machine === undefined || start.machine === undefined ? undefined : Math.max(0, end.machine - start.machine - appMs - realtimeMs - loadMs);
+  const otherMs =
+    end.machine === undefined || start.machine === undefined
+      ? undefined
+      : Math.max(0, end.machine - start.machine - appMs - realtimeMs - loadMs);
   return { wallMs: end.at - start.at, appMs, realtimeMs, loadMs, otherMs };
 }
 
@@ -173,7 +196,11 @@ async function timeGets(http: BrowserHttp, path: string, samples: number): Promi
 
 async function runOne(database: string, tabCount: number, buildDir: string) {
   const users = Math.ceil(tabCount / options.tabsPerUser);
-  const credentials: AppCredentials = { appId: `bench-${randomBytes(3).toString("hex")}`, key: randomBytes(10).toString("hex"), secret: randomBytes(24).toString("hex") };
+  const credentials: AppCredentials = {
+    appId: `bench-${randomBytes(3).toString("hex")}`,
+    key: randomBytes(10).toString("hex"),
+    secret: randomBytes(24).toString("hex"),
+  };
   const store = await createDatabase(database);
   await migrateDatabase(store.url);
   const db = createDatabaseClient(store.url);
@@ -192,8 +219,19 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
   const meter: Meter = { app, realtime: () => realtime, load };
   try {
     await realtime.waitReady(realtimePort, 60_000);
-    await app.waitReady(appPort, 120_000, async () => (await new BrowserHttp({ appUrl, localAddress: "127.0.0.1", timeoutMs: 10_000 }).get("/api/auth/csrf")).status === 200);
-    await load.send({ op: "configure", appUrl, config: { key: credentials.key, cluster: "", wsHost: "127.0.0.1", wsPort: realtimePort, wssPort: realtimePort, forceTLS: false } }, 30_000);
+    await app.waitReady(
+      appPort,
+      120_000,
+      async () => (await new BrowserHttp({ appUrl, localAddress: "127.0.0.1", timeoutMs: 10_000 }).get("/api/auth/csrf")).status === 200,
+    );
+    await load.send(
+      {
+        op: "configure",
+        appUrl,
+        config: { key: credentials.key, cluster: "", wsHost: "127.0.0.1", wsPort: realtimePort, wssPort: realtimePort, forceTLS: false },
+      },
+      30_000,
+    );
 
     const admin = new BrowserHttp({ appUrl, localAddress: "127.0.0.1", timeoutMs: 60_000 });
     if (!(await admin.login("admin@bench.test", PASSWORD)).ok) throw new Error("admin login failed");
@@ -229,7 +267,10 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
     const profiler = options.profile ? await InspectorProfiler.connect(inspectorPort) : undefined;
     await profiler?.start();
     const stormCpu = await startPhase(meter);
-    const storm = await load.send<"open">({ op: "open", tabs: tabCount, concurrency: options.openConcurrency, timeoutMs: STEP_TIMEOUT_MS }, STEP_TIMEOUT_MS);
+    const storm = await load.send<"open">(
+      { op: "open", tabs: tabCount, concurrency: options.openConcurrency, timeoutMs: STEP_TIMEOUT_MS },
+      STEP_TIMEOUT_MS,
+    );
     const settled = await waitRosterExact(db, load, admin, STEP_TIMEOUT_MS);
     const stormPhase = await endPhase(meter, stormCpu);
     if (profiler) {
@@ -238,7 +279,8 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
       profiler.close();
       const summary = hotFunctions(file, 30);
       log(`Next server profile of the storm: ${file}, busy ${formatMs(summary.busyMs)} ms`);
-      for (const fn of summary.functions) log(`  ${fn.selfMs.toFixed(0).padStart(6)} ms ${fn.percent.toFixed(1).padStart(5)}%  ${fn.name}  ${fn.location}`);
+      for (const fn of summary.functions)
+        log(`  ${fn.selfMs.toFixed(0).padStart(6)} ms ${fn.percent.toFixed(1).padStart(5)}%  ${fn.name}  ${fn.location}`);
     }
     const stormResult = {
       tabs: storm.opened,
@@ -258,7 +300,14 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
     log(`${database} N=${tabCount}: admin console`);
     const page = await timeGets(admin, "/admin", 5);
     const rosterApi = await timeGets(admin, "/api/admin/roster", 20);
-    const adminResult = { pageBytes: page.bytes, pageStatus: page.status, pageMs: page.ms, rosterApiBytes: rosterApi.bytes, rosterApiMs: rosterApi.ms, appRssBytes: app.rssBytes() };
+    const adminResult = {
+      pageBytes: page.bytes,
+      pageStatus: page.status,
+      pageMs: page.ms,
+      rosterApiBytes: rosterApi.bytes,
+      rosterApiMs: rosterApi.ms,
+      appRssBytes: app.rssBytes(),
+    };
 
     // --- Kick one user (all their tabs): until the last tab saw its 4009.
     const victim = accounts[users - 1]!;
@@ -314,7 +363,18 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
       realtimeCpuMsPerTab: reconnectPhase.realtimeMs / remaining,
       cpu: reconnectPhase,
     };
-    return { database, tabs: tabCount, users, login: loginResult, storm: stormResult, admin: adminResult, kick: kickResult, churn: churnResult, reconnect: reconnectResult, answers: after.answers };
+    return {
+      database,
+      tabs: tabCount,
+      users,
+      login: loginResult,
+      storm: stormResult,
+      admin: adminResult,
+      kick: kickResult,
+      churn: churnResult,
+      reconnect: reconnectResult,
+      answers: after.answers,
+    };
   } catch (error) {
     log(`${database} N=${tabCount} failed: ${error instanceof Error ? error.message : String(error)}`);
     throw error;
@@ -347,11 +407,17 @@ function report(results: RunResult[]): string {
   add("storm: all signed in / tabs/s", (run) => `${ms(run.storm.signedInMs)} / ${run.storm.tabsPerSecond.toFixed(0)}`);
   add("storm: tabs that never signed in", (run) => String(run.storm.deadTabs));
   add("storm: roster exact after", (run) => ms(run.storm.rosterExactAfterMs));
-  add("CPU per tab: app / realtime / tabs", (run) => `${ms(run.storm.appCpuMsPerTab)} / ${ms(run.storm.realtimeCpuMsPerTab)} / ${ms(run.storm.loadCpuMsPerTab)}`);
+  add(
+    "CPU per tab: app / realtime / tabs",
+    (run) => `${ms(run.storm.appCpuMsPerTab)} / ${ms(run.storm.realtimeCpuMsPerTab)} / ${ms(run.storm.loadCpuMsPerTab)}`,
+  );
   add("app CPU per tab ÷ realtime's", (run) => (run.storm.appCpuMsPerTab / run.storm.realtimeCpuMsPerTab).toFixed(2));
   add("RSS app / realtime at N", (run) => `${formatBytes(run.storm.appRssBytes)} / ${formatBytes(run.storm.realtimeRssBytes)}`);
   add("/admin HTML / p50", (run) => `${formatBytes(run.admin.pageBytes)} / ${ms(run.admin.pageMs.p50)}`);
-  add("roster API body / p50 / p99", (run) => `${formatBytes(run.admin.rosterApiBytes)} / ${ms(run.admin.rosterApiMs.p50)} / ${ms(run.admin.rosterApiMs.p99)}`);
+  add(
+    "roster API body / p50 / p99",
+    (run) => `${formatBytes(run.admin.rosterApiBytes)} / ${ms(run.admin.rosterApiMs.p50)} / ${ms(run.admin.rosterApiMs.p99)}`,
+  );
   add("kick: tabs / last tab closed after", (run) => `${run.kick.tabs} / ${ms(run.kick.lastTabMs)}`);
   add("churn: closed / roster exact after", (run) => `${run.churn.closed} / ${ms(run.churn.rosterExactAfterMs)}`);
   add("app CPU per vacated webhook event", (run) => ms(run.churn.appCpuMsPerVacated));
@@ -360,8 +426,10 @@ function report(results: RunResult[]): string {
   add("restart: sign-ins lost", (run) => String(run.reconnect.signinsLost));
   add("restart: 5xx+network / /pusher/auth 403", (run) => `${run.reconnect.serverErrors} / ${run.reconnect.channelAuth403}`);
   add("restart: CPU per tab app / realtime", (run) => `${ms(run.reconnect.appCpuMsPerTab)} / ${ms(run.reconnect.realtimeCpuMsPerTab)}`);
-  add("other processes (cores) storm / restart", (run) =>
-    `${((run.storm.cpu.otherMs ?? 0) / run.storm.cpu.wallMs).toFixed(2)} / ${((run.reconnect.cpu.otherMs ?? 0) / run.reconnect.cpu.wallMs).toFixed(2)}`,
+  add(
+    "other processes (cores) storm / restart",
+    (run) =>
+      `${((run.storm.cpu.otherMs ?? 0) / run.storm.cpu.wallMs).toFixed(2)} / ${((run.reconnect.cpu.otherMs ?? 0) / run.reconnect.cpu.wallMs).toFixed(2)}`,
   );
   return table(rows);
 }
@@ -397,12 +465,17 @@ async function main(): Promise<void> {
     buildId = build.buildId;
     log(`production build ${build.buildId} copied to ${build.dir}`);
     for (const database of options.databases) {
-      for (const tabs of options.tabs) results.push(await withTimeout(runOne(database, tabs, build.dir), options.timeoutMinutes * 60_000, `${database} N=${tabs}`));
+      for (const tabs of options.tabs)
+        results.push(await withTimeout(runOne(database, tabs, build.dir), options.timeoutMinutes * 60_000, `${database} N=${tabs}`));
     }
   }
   let compare: BackendFigures[] = [];
   if (options.compare || options.compareOnly) {
-    const credentials = { appId: `bench-${randomBytes(3).toString("hex")}`, key: randomBytes(10).toString("hex"), secret: randomBytes(24).toString("hex") };
+    const credentials = {
+      appId: `bench-${randomBytes(3).toString("hex")}`,
+      key: randomBytes(10).toString("hex"),
+      secret: randomBytes(24).toString("hex"),
+    };
     compare = await compareWithSoketi(options.compareConnections, credentials, log);
   }
   const output = { startedAt: startedAt.toISOString(), buildId, machine: machineInfo(), source: sourceInfo(), options, results, compare };

@@ -123,7 +123,13 @@ async function subscriptionCount(pusher: Pusher): Promise<number> {
   return body.subscription_count ?? 0;
 }
 
-async function profiled<T>(server: ServerHandle, options: Options, name: string, body: () => Promise<T>, into: Record<string, { file: string; busyMs: number; top: HotFunction[] }>): Promise<T> {
+async function profiled<T>(
+  server: ServerHandle,
+  options: Options,
+  name: string,
+  body: () => Promise<T>,
+  into: Record<string, { file: string; busyMs: number; top: HotFunction[] }>,
+): Promise<T> {
   if (!options.profile) return body();
   await server.startProfile();
   const result = await body();
@@ -160,12 +166,23 @@ async function runOne(count: number, options: Options, credentials: ServerCreden
     log(`N=${count}: connecting (${options.connectConcurrency} in flight)`);
     const beforeConnect = await snapshot(server);
     const connectTimeoutMs = 120_000 + count * 20;
-    const connected = await profiled(server, options, `${runTag}-n${count}-connect`, () =>
-      withTimeout(fleet.connect(count, options.connectConcurrency, (done) => log(`N=${count}: ${done} signed in`)), connectTimeoutMs, `connecting ${count} clients`),
-    profiles);
+    const connected = await profiled(
+      server,
+      options,
+      `${runTag}-n${count}-connect`,
+      () =>
+        withTimeout(
+          fleet.connect(count, options.connectConcurrency, (done) => log(`N=${count}: ${done} signed in`)),
+          connectTimeoutMs,
+          `connecting ${count} clients`,
+        ),
+      profiles,
+    );
     const connectCpu = await since(server, beforeConnect);
     const subscriptionCountAfterConnect = await subscriptionCount(pusher);
-    log(`N=${count}: ${connected.connected} signed in and subscribed in ${formatMs(connected.elapsedMs)} ms; server reports ${subscriptionCountAfterConnect} subscribers`);
+    log(
+      `N=${count}: ${connected.connected} signed in and subscribed in ${formatMs(connected.elapsedMs)} ms; server reports ${subscriptionCountAfterConnect} subscribers`,
+    );
 
     // --- idle memory -------------------------------------------------------------------------
     await sleep(2_000);
@@ -185,7 +202,10 @@ async function runOne(count: number, options: Options, credentials: ServerCreden
       const startedAt = performance.now();
       try {
         const [receivedAt, respondedAt] = await withTimeout(
-          Promise.all([delivered, pusher.sendToUser(`user-${clientIndex}`, DIRECT_EVENT, { s: thisSequence }).then(() => performance.now())]),
+          Promise.all([
+            delivered,
+            pusher.sendToUser(`user-${clientIndex}`, DIRECT_EVENT, { s: thisSequence }).then(() => performance.now()),
+          ]),
           10_000,
           `sendToUser #${thisSequence} to user-${clientIndex}`,
         );
@@ -221,9 +241,15 @@ async function runOne(count: number, options: Options, credentials: ServerCreden
       const expectation = fleet.expectFanout();
       const startedAt = performance.now();
       try {
-        const responded = pusher.trigger(BROADCAST_CHANNEL, "fanout", { r: round, message: "benchmark broadcast payload" }).then(() => performance.now());
+        const responded = pusher
+          .trigger(BROADCAST_CHANNEL, "fanout", { r: round, message: "benchmark broadcast payload" })
+          .then(() => performance.now());
         const timeoutMs = 30_000;
-        const [arrivals, respondedAt] = await withTimeout(Promise.all([expectation.promise, responded]), timeoutMs, `fan-out round ${round}`).catch((error: unknown) => {
+        const [arrivals, respondedAt] = await withTimeout(
+          Promise.all([expectation.promise, responded]),
+          timeoutMs,
+          `fan-out round ${round}`,
+        ).catch((error: unknown) => {
           throw new Error(`${error instanceof Error ? error.message : String(error)} (${fleet.fanoutProgress()} of ${count} received)`);
         });
         if (record) {
@@ -239,9 +265,15 @@ async function runOne(count: number, options: Options, credentials: ServerCreden
     };
     for (let round = 0; round < FANOUT_WARMUP_ROUNDS; round++) await fanoutOnce(-1 - round, false);
     const beforeFanout = await snapshot(server);
-    await profiled(server, options, `${runTag}-n${count}-fanout`, async () => {
-      for (let round = 0; round < options.fanoutRounds; round++) await fanoutOnce(round, true);
-    }, profiles);
+    await profiled(
+      server,
+      options,
+      `${runTag}-n${count}-fanout`,
+      async () => {
+        for (let round = 0; round < options.fanoutRounds; round++) await fanoutOnce(round, true);
+      },
+      profiles,
+    );
     const fanoutCpu = await since(server, beforeFanout);
 
     const subscriptionCountAtEnd = await subscriptionCount(pusher);
@@ -314,11 +346,31 @@ interface TargetVerdict {
 function verdicts(result: RunResult): TargetVerdict[] {
   const held = result.held.subscriptionCountAtEnd === result.connections && result.held.unexpectedCloses === 0;
   return [
-    { target: `${result.connections} signed-in connections held`, measured: `${result.held.subscriptionCountAtEnd} subscribed at end, ${result.held.unexpectedCloses} dropped`, met: held },
-    { target: `sendToUser p99 < ${TARGETS.sendToUserP99Ms} ms`, measured: `${formatMs(result.sendToUser.deliveryMs.p99)} ms`, met: result.sendToUser.deliveryMs.p99 < TARGETS.sendToUserP99Ms },
-    { target: `fan-out median < ${TARGETS.fanoutMs} ms`, measured: `${formatMs(result.fanout.medianMs)} ms`, met: result.fanout.medianMs < TARGETS.fanoutMs },
-    { target: `fan-out worst < ${TARGETS.fanoutMs} ms`, measured: `${formatMs(result.fanout.worstMs)} ms`, met: result.fanout.worstMs < TARGETS.fanoutMs },
-    { target: `RSS per idle connection < 16 KiB`, measured: formatBytes(result.memory.rssPerConnectionBytes), met: result.memory.rssPerConnectionBytes < TARGETS.rssPerConnectionBytes },
+    {
+      target: `${result.connections} signed-in connections held`,
+      measured: `${result.held.subscriptionCountAtEnd} subscribed at end, ${result.held.unexpectedCloses} dropped`,
+      met: held,
+    },
+    {
+      target: `sendToUser p99 < ${TARGETS.sendToUserP99Ms} ms`,
+      measured: `${formatMs(result.sendToUser.deliveryMs.p99)} ms`,
+      met: result.sendToUser.deliveryMs.p99 < TARGETS.sendToUserP99Ms,
+    },
+    {
+      target: `fan-out median < ${TARGETS.fanoutMs} ms`,
+      measured: `${formatMs(result.fanout.medianMs)} ms`,
+      met: result.fanout.medianMs < TARGETS.fanoutMs,
+    },
+    {
+      target: `fan-out worst < ${TARGETS.fanoutMs} ms`,
+      measured: `${formatMs(result.fanout.worstMs)} ms`,
+      met: result.fanout.worstMs < TARGETS.fanoutMs,
+    },
+    {
+      target: `RSS per idle connection < 16 KiB`,
+      measured: formatBytes(result.memory.rssPerConnectionBytes),
+      met: result.memory.rssPerConnectionBytes < TARGETS.rssPerConnectionBytes,
+    },
   ];
 }
 
@@ -340,7 +392,10 @@ function report(results: RunResult[], machine: MachineInfo, source: SourceInfo, 
     columns,
     row("connect+signin total", (r) => `${(r.connect.elapsedMs / 1000).toFixed(2)} s`),
     row("connect+signin rate", (r) => `${r.connect.perSecond.toFixed(0)} conn/s`),
-    row("per-client setup p50 / p99", (r) => `${formatMs(r.connect.perClientSetupMs.p50)} / ${formatMs(r.connect.perClientSetupMs.p99)} ms`),
+    row(
+      "per-client setup p50 / p99",
+      (r) => `${formatMs(r.connect.perClientSetupMs.p50)} / ${formatMs(r.connect.perClientSetupMs.p99)} ms`,
+    ),
     row("server CPU per connection", (r) => `${((r.connect.cpu.serverCpuMs / r.connections) * 1000).toFixed(0)} µs`),
     row("load-gen CPU per connection", (r) => `${((r.connect.cpu.loadCpuMs / r.connections) * 1000).toFixed(0)} µs`),
     row("server RSS baseline", (r) => formatBytes(r.memory.baseline.rss)),
@@ -366,13 +421,17 @@ function report(results: RunResult[], machine: MachineInfo, source: SourceInfo, 
   ]);
   const targetRows: string[][] = [["target", "measured", "verdict"]];
   for (const result of results) {
-    for (const verdict of verdicts(result)) targetRows.push([`N=${result.connections}: ${verdict.target}`, verdict.measured, verdict.met ? "met" : "MISSED"]);
+    for (const verdict of verdicts(result))
+      targetRows.push([`N=${result.connections}: ${verdict.target}`, verdict.measured, verdict.met ? "met" : "MISSED"]);
   }
   const parts = [header, "", main, "", table(targetRows)];
   for (const result of results) {
     for (const [name, profile] of Object.entries(result.profiles ?? {})) {
       parts.push("", `server profile ${name} (${profile.busyMs.toFixed(0)} ms busy): ${profile.file}`);
-      for (const entry of profile.top) parts.push(`  ${entry.selfMs.toFixed(1).padStart(8)} ms ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}  ${entry.location}`);
+      for (const entry of profile.top)
+        parts.push(
+          `  ${entry.selfMs.toFixed(1).padStart(8)} ms ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}  ${entry.location}`,
+        );
     }
   }
   return parts.join("\n");
@@ -410,7 +469,10 @@ async function main(): Promise<void> {
   const text = report(results, machine, source, options);
   process.stdout.write(`\n${text}\n`);
   const file = join(options.outDir, `realtime-${runTag}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, source, options, targets: TARGETS, results, verdicts: results.map((result) => ({ connections: result.connections, verdicts: verdicts(result) })) }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, source, options, targets: TARGETS, results, verdicts: results.map((result) => ({ connections: result.connections, verdicts: verdicts(result) })) }, null, 2)}\n`,
+  );
   process.stdout.write(`\nresults written to ${file}\n`);
   clearTimeout(watchdog);
 }

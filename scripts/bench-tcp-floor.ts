@@ -69,7 +69,10 @@ function log(message: string): void {
 
 function parseOptions(argv: string[]): Options {
   const flags = BenchFlags.parse(argv, ["connections", "writers", "modes", "rounds", "out"]);
-  const modes = flags.text("modes", "BENCH_FLOOR_MODES", "net,ws").split(",").map((part) => part.trim());
+  const modes = flags
+    .text("modes", "BENCH_FLOOR_MODES", "net,ws")
+    .split(",")
+    .map((part) => part.trim());
   for (const mode of modes) if (mode !== "net" && mode !== "ws") throw new Error(`--modes: unknown mode "${mode}" (net, ws)`);
   return {
     connections: flags.positive("connections", "BENCH_FLOOR_CONNECTIONS", 10_000),
@@ -88,7 +91,10 @@ class Writer {
   ) {}
 
   static async start(mode: FloorMode): Promise<Writer> {
-    const child = fork(join(__dirname, "bench", "floor-shard.ts"), [mode], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(join(__dirname, "bench", "floor-shard.ts"), [mode], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     const ready = await withTimeout(
       new Promise<FloorChildMessage>((resolveReady, reject) => {
         child.once("message", resolveReady);
@@ -192,7 +198,15 @@ async function runConfig(mode: FloorMode, writerCount: number, options: Options)
   const receivers = new Receivers();
   try {
     for (let index = 0; index < writerCount; index++) writers.push(await Writer.start(mode));
-    await withTimeout(receivers.open(writers.map((writer) => writer.port), options.connections, mode), 120_000, `opening ${options.connections} sockets`);
+    await withTimeout(
+      receivers.open(
+        writers.map((writer) => writer.port),
+        options.connections,
+        mode,
+      ),
+      120_000,
+      `opening ${options.connections} sockets`,
+    );
     const round = async () => {
       const arrived = receivers.expectRound();
       const startedAt = performance.now();
@@ -216,10 +230,17 @@ async function runConfig(mode: FloorMode, writerCount: number, options: Options)
     const receiverAfter = process.cpuUsage();
     const writerAfter = await writersCpu(writers);
     const perRound = (micros: number) => micros / 1000 / options.rounds;
-    const writerCpu = { userMs: perRound(writerAfter.user - writerBefore.user), systemMs: perRound(writerAfter.system - writerBefore.system) };
-    const receiverCpu = { userMs: perRound(receiverAfter.user - receiverBefore.user), systemMs: perRound(receiverAfter.system - receiverBefore.system) };
+    const writerCpu = {
+      userMs: perRound(writerAfter.user - writerBefore.user),
+      systemMs: perRound(writerAfter.system - writerBefore.system),
+    };
+    const receiverCpu = {
+      userMs: perRound(receiverAfter.user - receiverBefore.user),
+      systemMs: perRound(receiverAfter.system - receiverBefore.system),
+    };
     const framesSent = (WARMUP_ROUNDS + options.rounds) * receivers.count;
-    if (receivers.bytes % framesSent !== 0) throw new Error(`received ${receivers.bytes} bytes for ${framesSent} frames: a frame was split or lost`);
+    if (receivers.bytes % framesSent !== 0)
+      throw new Error(`received ${receivers.bytes} bytes for ${framesSent} frames: a frame was split or lost`);
     return {
       mode,
       writers: writerCount,
@@ -232,7 +253,14 @@ async function runConfig(mode: FloorMode, writerCount: number, options: Options)
       otherCpuMs:
         machineBefore === undefined || machineAfter === undefined
           ? undefined
-          : Math.max(0, (machineAfter - machineBefore) / options.rounds - writerCpu.userMs - writerCpu.systemMs - receiverCpu.userMs - receiverCpu.systemMs),
+          : Math.max(
+              0,
+              (machineAfter - machineBefore) / options.rounds -
+                writerCpu.userMs -
+                writerCpu.systemMs -
+                receiverCpu.userMs -
+                receiverCpu.systemMs,
+            ),
     };
   } finally {
     receivers.destroy();
@@ -245,7 +273,9 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   // Per process: the receivers hold every socket, each writer its share.
   if (machine.openFilesLimit !== "unlimited" && Number(machine.openFilesLimit) < options.connections + 200) {
-    throw new Error(`ulimit -n is ${machine.openFilesLimit}; ${options.connections} sockets need at least ${options.connections + 200} descriptors`);
+    throw new Error(
+      `ulimit -n is ${machine.openFilesLimit}; ${options.connections} sockets need at least ${options.connections + 200} descriptors`,
+    );
   }
   const results: ConfigResult[] = [];
   for (const mode of options.modes) {

@@ -59,7 +59,9 @@ function main(): number {
   }
   const missing = missingLockEntries(JSON.parse(readFileSync(lockPath, "utf8")));
   if (missing.length > 0) {
-    console.error(`check:lock: package-lock.json lacks ${missing.length} entr${missing.length === 1 ? "y" : "ies"}, so \`npm ci\` fails on a fresh clone:`);
+    console.error(
+      `check:lock: package-lock.json lacks ${missing.length} entr${missing.length === 1 ? "y" : "ies"}, so \`npm ci\` fails on a fresh clone:`,
+    );
     for (const line of missing.slice(0, 20)) console.error(`  - ${line}`);
     if (missing.length > 20) console.error(`  … and ${missing.length - 20} more`);
     console.error(`Fix: ${FIX}`);
@@ -71,20 +73,27 @@ function main(): number {
     for (const file of ["package.json", "package-lock.json", ".npmrc"]) {
       if (existsSync(path.join(ROOT, file))) copyFileSync(path.join(ROOT, file), path.join(dir, file));
     }
-    const npm = spawnSync("npm", ["ci", "--dry-run", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, encoding: "utf8" });
+    const npm = spawnSync("npm", ["ci", "--dry-run", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     if (npm.error) {
       console.error(`check:lock: could not run npm: ${npm.error.message}`);
       return 1;
     }
     if (npm.status !== 0) {
       const said = (npm.stderr || npm.stdout).split("\n").filter((line) => /Missing|Invalid|sync|error code/i.test(line));
-      console.error(`check:lock: \`npm ci --dry-run\` refuses package.json + package-lock.json:\n${said.slice(0, 20).join("\n")}\nFix: ${FIX}`);
+      console.error(
+        `check:lock: \`npm ci --dry-run\` refuses package.json + package-lock.json:\n${said.slice(0, 20).join("\n")}\nFix: ${FIX}`,
+      );
       return 1;
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`check:lock: package-lock.json is complete (${Object.keys(JSON.parse(readFileSync(lockPath, "utf8")).packages ?? {}).length - 1} packages) and in sync with package.json`);
+  console.log(
+    `check:lock: package-lock.json is complete (${Object.keys(JSON.parse(readFileSync(lockPath, "utf8")).packages ?? {}).length - 1} packages) and in sync with package.json`,
+  );
   return 0;
 }
 

@@ -38,7 +38,9 @@ export function deriveSchema(
   }
   const nativeType = /@db\.\w+/.exec(sqliteSchema);
   if (nativeType) {
-    throw new Error(`${SCHEMA_PATH} uses ${nativeType[0]}: native types are provider-specific and would make the SQLite and PostgreSQL schemas differ.`);
+    throw new Error(
+      `${SCHEMA_PATH} uses ${nativeType[0]}: native types are provider-specific and would make the SQLite and PostgreSQL schemas differ.`,
+    );
   }
   if (provider === "sqlite") return sqliteSchema;
 

@@ -64,7 +64,11 @@ async function main() {
     console.error("Usage: npx tsx scripts/db-migration-create.ts <name>   (e.g. add_message_flags)");
     process.exit(2);
   }
-  const name = rawName.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  const name = rawName
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
   const providers: DatabaseProvider[] = ["sqlite", "postgresql"];
   const scripts = new Map<DatabaseProvider, string>();
   for (const provider of providers) scripts.set(provider, await pendingSchemaChange(provider));

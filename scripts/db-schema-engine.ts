@@ -40,7 +40,9 @@ function loadEngineModule(): Promise<SchemaEngineModule> {
     const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
     const glue = (await import(gluePath)) as SchemaEngineModule & { __wbg_set_wasm(exports: WebAssembly.Exports): void };
     const wasmPath = gluePath.replace(/schema_engine_bg\.js$/, "schema_engine_bg.wasm");
-    const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports });
+    const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), {
+      "./schema_engine_bg.js": glue as unknown as WebAssembly.ModuleImports,
+    });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue;
@@ -78,7 +80,10 @@ function trackingFactory({ factory: inner, close }: { factory: SqlMigrationAware
   };
 }
 
-function adapterFactoryFor(provider: DatabaseProvider, url: string): { factory: SqlMigrationAwareDriverAdapterFactory; close: () => Promise<void> } {
+function adapterFactoryFor(
+  provider: DatabaseProvider,
+  url: string,
+): { factory: SqlMigrationAwareDriverAdapterFactory; close: () => Promise<void> } {
   if (provider === "sqlite") return { factory: new PrismaBetterSqlite3({ url: sqliteFilePath(url) }), close: async () => {} };
   const { connectionString, schema } = postgresConnection(url);
   const pool = charAsTextPool(connectionString);
@@ -132,11 +137,18 @@ export async function withSchemaEngine<T>(
     ? trackingFactory(adapterFactoryFor(provider, url))
     : { factory: mockMigrationAwareAdapterFactory(provider === "sqlite" ? "sqlite" : "postgres"), dispose: async () => {} };
   const logs: string[] = [];
-  const engine = await SchemaEngine.new({ datamodels: undefined }, (line: string) => logs.push(line), bindMigrationAwareSqlAdapterFactory(tracked.factory));
+  const engine = await SchemaEngine.new(
+    { datamodels: undefined },
+    (line: string) => logs.push(line),
+    bindMigrationAwareSqlAdapterFactory(tracked.factory),
+  );
   try {
     return await fn(engine);
   } catch (error) {
-    throw new Error(`Schema engine failed: ${describeEngineError(error)}${logs.length ? `\nEngine log:\n${logs.slice(-20).join("\n")}` : ""}`, { cause: error });
+    throw new Error(
+      `Schema engine failed: ${describeEngineError(error)}${logs.length ? `\nEngine log:\n${logs.slice(-20).join("\n")}` : ""}`,
+      { cause: error },
+    );
   } finally {
     engine.free();
     await tracked.dispose();
@@ -184,9 +196,7 @@ export function driftScript(url: string, datamodel: string): Promise<string> {
 
 /** An "empty migration" from the engine is a comment-only script; treat it as empty. */
 function normalizeScript(script: string): string {
-  const meaningful = script
-    .split("\n")
-    .some((line) => line.trim() !== "" && !line.trim().startsWith("--"));
+  const meaningful = script.split("\n").some((line) => line.trim() !== "" && !line.trim().startsWith("--"));
   return meaningful ? script : "";
 }
 

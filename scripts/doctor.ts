@@ -22,7 +22,12 @@ function main(): Promise<number> | number {
   let flags;
   try {
     flags = parseArgs({
-      options: { "app-url": { type: "string" }, "authorized-timeout": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean" } },
+      options: {
+        "app-url": { type: "string" },
+        "authorized-timeout": { type: "boolean" },
+        json: { type: "boolean" },
+        help: { type: "boolean" },
+      },
     }).values;
   } catch (error) {
     console.error(`doctor: ${(error as Error).message}\n${USAGE}`);
@@ -33,14 +38,18 @@ function main(): Promise<number> | number {
     return 0;
   }
 
-  prepareAppEnvironment(process.env.NODE_ENV === "production" ? "production" : "development", (message) => console.log(`[doctor] ${message}`));
+  prepareAppEnvironment(process.env.NODE_ENV === "production" ? "production" : "development", (message) =>
+    console.log(`[doctor] ${message}`),
+  );
   let env: AppEnv;
   try {
     env = parseEnv(process.env);
   } catch (error) {
     // The app itself would refuse to start with this environment: nothing else is worth checking.
     const [summary, ...lines] = (error as Error).message.split("\n");
-    console.log(formatCheck({ name: "environment", status: "fail", summary: summary!, fix: lines.map((line) => line.replace(/^\s*- /, "")) }));
+    console.log(
+      formatCheck({ name: "environment", status: "fail", summary: summary!, fix: lines.map((line) => line.replace(/^\s*- /, "")) }),
+    );
     return 1;
   }
 

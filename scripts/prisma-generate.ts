@@ -34,6 +34,10 @@ for (const schema of [SCHEMA_PATH, path.relative(root, postgresSchemaPath)]) {
   execFileSync(process.execPath, [require.resolve("prisma/build/index.js"), "generate", "--schema", schema], {
     stdio: "inherit",
     cwd: root,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? placeholder, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? placeholder,
+      PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    },
   });
 }

@@ -1,6 +1,7 @@
 /**
  * `npm test`: the whole suite, the same on a laptop and in CI.
- *   0. ESLint, the TypeScript compiler, and the lock file check (`npm run check:lock`).
+ *   0. ESLint, the Prettier check (`npm run format` fixes it), the TypeScript compiler, and the lock
+ *      file check (`npm run check:lock`).
  *   1. Vitest: unit and integration tests (real SQLite/PostgreSQL, real realtime server, official SDKs).
  *   2. A production build of the app, then Playwright end-to-end tests in Chromium against it.
  * When PostgreSQL is installed, the integration suites and the browser tests run a second time
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
   const wholeSuite = vitestArgs.length === 0;
   if (wholeSuite) {
     results.push(await runStep("lint (eslint)", [bin("eslint", "bin/eslint.js"), "."]));
+    results.push(await runStep("format (prettier --check)", [bin("prettier", "bin/prettier.cjs"), "--check", "."]));
     results.push(await runStep("types (tsc)", [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."]));
     results.push(await runStep("lock file (check:lock)", [bin("tsx", "dist/cli.mjs"), join("scripts", "check-lock.ts")]));
   }

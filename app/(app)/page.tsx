@@ -38,8 +38,8 @@ export default async function HomePage() {
         <CardHeader>
           <CardTitle>Realtime connection</CardTitle>
           <CardDescription>
-            This tab keeps one Pusher connection and signs it in as you with <code className="font-mono">pusher.signin()</code>. Messages sent to you
-            reach every tab where you are signed in.
+            This tab keeps one Pusher connection and signs it in as you with <code className="font-mono">pusher.signin()</code>. Messages
+            sent to you reach every tab where you are signed in.
           </CardDescription>
         </CardHeader>
         <CardContent>

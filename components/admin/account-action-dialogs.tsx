@@ -53,7 +53,11 @@ export function AccountActionDialogs({ open, currentUserId, onClose, onDone, ban
 
   return (
     <>
-      <SendMessageDialog user={userFor("message")} onClose={onClose} onSent={(user, result) => done("message", user, sentMessageToast(user, result))} />
+      <SendMessageDialog
+        user={userFor("message")}
+        onClose={onClose}
+        onSent={(user, result) => done("message", user, sentMessageToast(user, result))}
+      />
       <SignOutEverywhereDialog
         user={userFor("sign-out-everywhere")}
         currentUserId={currentUserId}
@@ -63,7 +67,9 @@ export function AccountActionDialogs({ open, currentUserId, onClose, onDone, ban
       <BanDialog
         user={userFor("ban")}
         onClose={onClose}
-        onBanned={(user) => done("ban", user, { title: `${user.name} was banned`, ...(bannedHint ? { description: bannedHint } : {}), variant: "success" })}
+        onBanned={(user) =>
+          done("ban", user, { title: `${user.name} was banned`, ...(bannedHint ? { description: bannedHint } : {}), variant: "success" })
+        }
       />
     </>
   );

@@ -17,7 +17,14 @@ import type { AuditFilters } from "@/lib/admin/audit-query";
  */
 export function AuditFiltersForm({ filters, action = "/admin/audit" }: { filters: AuditFilters; action?: string }) {
   return (
-    <Form key={JSON.stringify(filters)} action={action} role="search" aria-label="Filter the audit log" data-testid="audit-filters" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end">
+    <Form
+      key={JSON.stringify(filters)}
+      action={action}
+      role="search"
+      aria-label="Filter the audit log"
+      data-testid="audit-filters"
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,minmax(0,1fr))_auto] lg:items-end"
+    >
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="audit-action">Action</Label>
         <select

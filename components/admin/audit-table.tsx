@@ -19,7 +19,11 @@ function Person({ person, id, missing }: { person: AuditRow["actor"]; id: string
     );
   }
   // The row outlives the account: keep the id so the action can still be traced.
-  return id ? <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{`${id} (deleted)`}</span> : <span className="text-zinc-600 dark:text-zinc-400">{missing}</span>;
+  return id ? (
+    <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">{`${id} (deleted)`}</span>
+  ) : (
+    <span className="text-zinc-600 dark:text-zinc-400">{missing}</span>
+  );
 }
 
 /** The audit log, newest first, as the server read it. Read-only: audit rows are never edited. */
@@ -65,7 +69,11 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                 {row.summary}
               </TableCell>
               <TableCell data-label="Result" data-testid="audit-result">
-                {row.result === "ok" ? <Badge variant="success">ok</Badge> : <span className="text-sm text-red-700 dark:text-red-300">{row.result}</span>}
+                {row.result === "ok" ? (
+                  <Badge variant="success">ok</Badge>
+                ) : (
+                  <span className="text-sm text-red-700 dark:text-red-300">{row.result}</span>
+                )}
               </TableCell>
             </TableRow>
           ))

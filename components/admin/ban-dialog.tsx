@@ -66,7 +66,10 @@ function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: 
       setError(firstIssueMessage(parsed.error));
       return;
     }
-    const result = await run(accountActionPath(user.userId, "ban"), { reason: parsed.data.reason, expiresAt: parsed.data.expiresAt ?? null });
+    const result = await run(accountActionPath(user.userId, "ban"), {
+      reason: parsed.data.reason,
+      expiresAt: parsed.data.expiresAt ?? null,
+    });
     if (result?.ok) onBanned(user);
   }
 
@@ -89,7 +92,9 @@ function BanForm({ user, onCancel, onBanned }: { user: AccountTarget; onCancel: 
           autoFocus
           required
         />
-        <p className="text-xs text-zinc-500 dark:text-zinc-400">Shown to {user.name} when they are disconnected and when they try to sign in.</p>
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">
+          Shown to {user.name} when they are disconnected and when they try to sign in.
+        </p>
       </div>
       <div className="flex flex-col gap-2">
         <Label htmlFor={expiresId}>Ban expires</Label>

@@ -49,7 +49,18 @@ type ConfirmBodyProps<T extends { userId: string }> = Omit<ConfirmDialogProps<T>
   onCancel: () => void;
 };
 
-function ConfirmBody<T extends { userId: string }>({ target, message, confirmLabel, pendingLabel, actionPath, actionBody, onCancel, onStart, onFailed, onDone }: ConfirmBodyProps<T>) {
+function ConfirmBody<T extends { userId: string }>({
+  target,
+  message,
+  confirmLabel,
+  pendingLabel,
+  actionPath,
+  actionBody,
+  onCancel,
+  onStart,
+  onFailed,
+  onDone,
+}: ConfirmBodyProps<T>) {
   const { run, pending, error } = useAdminAction();
 
   async function confirm() {

@@ -25,9 +25,11 @@ export function KickDialog({ user, currentUserId, onClose, onKickStart, onKickFa
       description="Their tabs will be disconnected."
       message={(target) => (
         <>
-          {target.name} ({target.email}) has {target.connectionCount} open connection{target.connectionCount === 1 ? "" : "s"}. They can sign in again
-          afterwards; a kick is not a ban.
-          {target.userId === currentUserId ? <strong className="mt-2 block">This is you: this console disconnects too, until you reconnect.</strong> : null}
+          {target.name} ({target.email}) has {target.connectionCount} open connection{target.connectionCount === 1 ? "" : "s"}. They can
+          sign in again afterwards; a kick is not a ban.
+          {target.userId === currentUserId ? (
+            <strong className="mt-2 block">This is you: this console disconnects too, until you reconnect.</strong>
+          ) : null}
         </>
       )}
       confirmLabel="Kick"

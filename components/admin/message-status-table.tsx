@@ -10,7 +10,13 @@ import { useChannelEvent } from "@/components/realtime";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { applyMessageStatus, messageStatusOf, parseMessageStatus, type AdminMessageRow, type MessageStatus } from "@/lib/messages/message-types";
+import {
+  applyMessageStatus,
+  messageStatusOf,
+  parseMessageStatus,
+  type AdminMessageRow,
+  type MessageStatus,
+} from "@/lib/messages/message-types";
 import { AdminEvents } from "@/lib/pusher/channel-names";
 
 const statusBadge: Record<MessageStatus, { label: string; variant: BadgeVariant }> = {
@@ -23,7 +29,6 @@ const statusBadge: Record<MessageStatus, { label: string; variant: BadgeVariant 
 const REFRESH_DEBOUNCE_MS = 200;
 
 type Receipts = Pick<AdminMessageRow, "deliveredAt" | "readAt">;
-
 
 /**
  * Recent messages and their receipts. Rows come from the server render; `message-status` events
@@ -93,7 +98,9 @@ export function MessageStatusTable({ messages, renderedAt }: { messages: AdminMe
 
   return (
     <Table data-testid="message-status-table" className={CARD_TABLE}>
-      <TableCaption>{rows.length === 0 ? "No messages yet." : `The ${rows.length} most recent messages, newest first. Updates live.`}</TableCaption>
+      <TableCaption>
+        {rows.length === 0 ? "No messages yet." : `The ${rows.length} most recent messages, newest first. Updates live.`}
+      </TableCaption>
       <TableHeader>
         <TableRow>
           <TableHead>Recipient</TableHead>
@@ -125,7 +132,9 @@ export function MessageStatusTable({ messages, renderedAt }: { messages: AdminMe
               <TableCell data-label="Sent" className="whitespace-nowrap text-zinc-600 dark:text-zinc-300">
                 <RelativeTime iso={message.sentAt} now={now} local={hydrated} />
               </TableCell>
-              <TableCell data-label="Live" className="whitespace-nowrap text-xs">{message.sentLive ? "Sent live" : "Recipient offline"}</TableCell>
+              <TableCell data-label="Live" className="whitespace-nowrap text-xs">
+                {message.sentLive ? "Sent live" : "Recipient offline"}
+              </TableCell>
               <TableCell data-label="Status">
                 <div className="flex flex-col items-start gap-1">
                   <Badge variant={statusBadge[status].variant} data-testid="message-status">

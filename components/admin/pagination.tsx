@@ -21,7 +21,10 @@ export function Pagination({ hrefFor, page, pageCount, total, noun, label, testI
         {text}
       </Link>
     ) : (
-      <span aria-disabled="true" className={buttonClassName({ variant: "outline", size: "sm", className: "pointer-events-none opacity-50" })}>
+      <span
+        aria-disabled="true"
+        className={buttonClassName({ variant: "outline", size: "sm", className: "pointer-events-none opacity-50" })}
+      >
         {text}
       </span>
     );

@@ -19,7 +19,19 @@ export interface RosterRowActions {
 }
 
 /** One signed-in user: name, email, connection count, times, and the account actions. */
-export function RosterRow({ user, now, hydrated, currentUserId, actions }: { user: RosterEntry; now: number; hydrated: boolean; currentUserId: string; actions: RosterRowActions }) {
+export function RosterRow({
+  user,
+  now,
+  hydrated,
+  currentUserId,
+  actions,
+}: {
+  user: RosterEntry;
+  now: number;
+  hydrated: boolean;
+  currentUserId: string;
+  actions: RosterRowActions;
+}) {
   return (
     <TableRow data-testid="roster-row" data-user-email={user.email} data-user-id={user.userId}>
       <TableCell data-label="Name" className="font-medium">
@@ -58,7 +70,12 @@ export function RosterRow({ user, now, hydrated, currentUserId, actions }: { use
               Kick
               <span className="sr-only"> {user.name}</span>
             </Button>
-            <RevokeButtons user={user} currentUserId={currentUserId} onSignOutEverywhere={actions.onSignOutEverywhere} onBan={actions.onBan} />
+            <RevokeButtons
+              user={user}
+              currentUserId={currentUserId}
+              onSignOutEverywhere={actions.onSignOutEverywhere}
+              onBan={actions.onBan}
+            />
           </div>
         ) : null}
       </TableCell>

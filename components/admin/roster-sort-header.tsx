@@ -8,7 +8,17 @@ import { DEFAULT_SORT_DIRECTION, type RosterQuery, type RosterSort } from "@/lib
  * A roster column header that sorts on the server: a link to /admin with that order (page 1,
  * search kept). The current column links to the opposite direction and carries aria-sort.
  */
-export function RosterSortHeader({ sort, query, children, className }: { sort: RosterSort; query: RosterQuery; children: string; className?: string }) {
+export function RosterSortHeader({
+  sort,
+  query,
+  children,
+  className,
+}: {
+  sort: RosterSort;
+  query: RosterQuery;
+  children: string;
+  className?: string;
+}) {
   const active = query.sort === sort;
   const dir = active ? (query.dir === "asc" ? "desc" : "asc") : DEFAULT_SORT_DIRECTION[sort];
   const href = `/admin${rosterQueryString({ ...query, sort, dir, page: 1 })}`;

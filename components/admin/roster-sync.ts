@@ -47,7 +47,8 @@ export function fetchRosterPageOver(fetchImpl: typeof fetch, url: (query: Roster
     try {
       const response = await fetchImpl(url(query), { cache: "no-store", headers: { Accept: "application/json" } });
       const body = (await response.json().catch(() => null)) as (RosterPage & { error?: string }) | null;
-      if (!response.ok || !isRosterPage(body)) return { ok: false, error: body?.error ?? `Could not refresh the roster (HTTP ${response.status}).` };
+      if (!response.ok || !isRosterPage(body))
+        return { ok: false, error: body?.error ?? `Could not refresh the roster (HTTP ${response.status}).` };
       return { ok: true, page: body };
     } catch {
       return { ok: false, error: "Could not refresh the roster: the server is unreachable." };

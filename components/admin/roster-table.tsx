@@ -68,7 +68,12 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
     onBan: (user) => accountActions.openAction("ban", user),
   };
   const live = liveBadge[liveState];
-  const empty = query.q && view.total === 0 ? `No one signed in matches “${query.q}”.` : view.total > 0 ? "No one on this page." : "No one is signed in right now.";
+  const empty =
+    query.q && view.total === 0
+      ? `No one signed in matches “${query.q}”.`
+      : view.total > 0
+        ? "No one on this page."
+        : "No one is signed in right now.";
   return (
     <section aria-labelledby="roster-heading" className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -76,7 +81,13 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
           <h2 id="roster-heading" className="text-lg font-semibold">
             Signed-in users
           </h2>
-          <p data-testid="roster-count" data-online-users={view.onlineUsers} data-connections={view.connections} aria-live="polite" className="text-sm text-zinc-600 dark:text-zinc-400">
+          <p
+            data-testid="roster-count"
+            data-online-users={view.onlineUsers}
+            data-connections={view.connections}
+            aria-live="polite"
+            className="text-sm text-zinc-600 dark:text-zinc-400"
+          >
             {view.onlineUsers === 1 ? "1 user online" : `${view.onlineUsers} users online`}
           </p>
           <p data-testid="roster-connections" className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -85,7 +96,14 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
         </div>
         <div className="flex items-center gap-2">
           <Badge variant={live.variant} data-testid="live-status" role="status">
-            <span aria-hidden="true" className={liveState === "live" ? "mr-1.5 inline-block h-2 w-2 rounded-full bg-emerald-500" : "mr-1.5 inline-block h-2 w-2 rounded-full bg-zinc-400"} />
+            <span
+              aria-hidden="true"
+              className={
+                liveState === "live"
+                  ? "mr-1.5 inline-block h-2 w-2 rounded-full bg-emerald-500"
+                  : "mr-1.5 inline-block h-2 w-2 rounded-full bg-zinc-400"
+              }
+            />
             {live.label}
           </Badge>
           <Button variant="outline" size="sm" onClick={() => void resync()}>
@@ -100,7 +118,13 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
         </p>
       ) : null}
 
-      <Table className={CARD_TABLE} data-testid="roster-table" data-roster-version={sync.version ?? ""} data-roster-resyncs={sync.resyncs} data-roster-applied-at={sync.appliedAt}>
+      <Table
+        className={CARD_TABLE}
+        data-testid="roster-table"
+        data-roster-version={sync.version ?? ""}
+        data-roster-resyncs={sync.resyncs}
+        data-roster-applied-at={sync.appliedAt}
+      >
         <TableCaption className="sr-only">Users signed in to realtime right now, one row per user</TableCaption>
         <TableHeader>
           <TableRow>
@@ -130,7 +154,9 @@ export function RosterTable({ initial, query, renderedAt, currentUserId }: Roste
               </TableCell>
             </TableRow>
           ) : (
-            visibleUsers.map((user) => <RosterRow key={user.userId} user={user} now={now} hydrated={hydrated} currentUserId={currentUserId} actions={rowActions} />)
+            visibleUsers.map((user) => (
+              <RosterRow key={user.userId} user={user} now={now} hydrated={hydrated} currentUserId={currentUserId} actions={rowActions} />
+            ))
           )}
         </TableBody>
       </Table>

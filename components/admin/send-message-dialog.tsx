@@ -48,7 +48,15 @@ export function SendMessageDialog({ user, onClose, onSent }: SendMessageDialogPr
   );
 }
 
-function SendMessageForm({ user, onCancel, onSent }: { user: AccountTarget; onCancel: () => void; onSent: SendMessageDialogProps["onSent"] }) {
+function SendMessageForm({
+  user,
+  onCancel,
+  onSent,
+}: {
+  user: AccountTarget;
+  onCancel: () => void;
+  onSent: SendMessageDialogProps["onSent"];
+}) {
   const [message, setMessage] = useState("");
   const { run, pending: sending, error, setError, reset } = useAdminAction<{ deliveredLive?: boolean }>();
   const errorId = useId();

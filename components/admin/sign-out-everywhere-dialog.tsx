@@ -21,8 +21,8 @@ export function SignOutEverywhereDialog({ user, currentUserId, onClose, onDone }
       description="Every session on every device ends, and their open tabs are disconnected."
       message={(target) => (
         <>
-          {target.name} ({target.email}) will have to sign in again on every device. Their tabs are told why before they are disconnected. This is not a
-          ban: they can sign in again right away.
+          {target.name} ({target.email}) will have to sign in again on every device. Their tabs are told why before they are disconnected.
+          This is not a ban: they can sign in again right away.
           {target.userId === currentUserId ? <strong className="mt-2 block">This is you: this browser is signed out too.</strong> : null}
         </>
       )}

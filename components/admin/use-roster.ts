@@ -18,18 +18,40 @@ const fetchRosterPage = fetchRosterPageOver(
  * periodic resync), minus the rows whose kick is on its way (`visibleUsers`). The caller keys its component by the query, so `initial` and `query` are
  * fixed for this hook's life.
  */
-export function useRoster({ initial, query, renderedAt, feed }: { initial: RosterPage; query: RosterQuery; renderedAt: number; feed: string }) {
-  const [snapshot, setSnapshot] = useState<RosterSnapshot>({ view: initial, fetchError: null, version: null, resyncs: 0, appliedAt: renderedAt });
+export function useRoster({
+  initial,
+  query,
+  renderedAt,
+  feed,
+}: {
+  initial: RosterPage;
+  query: RosterQuery;
+  renderedAt: number;
+  feed: string;
+}) {
+  const [snapshot, setSnapshot] = useState<RosterSnapshot>({
+    view: initial,
+    fetchError: null,
+    version: null,
+    resyncs: 0,
+    appliedAt: renderedAt,
+  });
   const [now, setNow] = useState(renderedAt);
   const sync = useRef<RosterSync | null>(null);
   // Rows hidden while their kick request runs, so the row goes away the moment the admin confirms.
   const [kickPendingIds, setKickPendingIds] = useState<ReadonlySet<string>>(() => new Set());
 
   useEffect(() => {
-    const roster = new RosterSync(initial, query, fetchRosterPage, (next) => {
-      setSnapshot(next);
-      if (next.fetchError === null) setNow(Date.now());
-    }, renderedAt);
+    const roster = new RosterSync(
+      initial,
+      query,
+      fetchRosterPage,
+      (next) => {
+        setSnapshot(next);
+        if (next.fetchError === null) setNow(Date.now());
+      },
+      renderedAt,
+    );
     sync.current = roster;
     const firstTick = setTimeout(() => setNow(Date.now()), 0);
     // Keeps "2 min ago" honest between updates.

@@ -31,10 +31,25 @@ export function UsersSearchForm({
   keep?: Record<string, string | undefined>;
 }) {
   return (
-    <Form key={q ?? ""} action={action} role="search" aria-label={formLabel} data-testid={testId} className="flex flex-wrap items-end gap-3">
+    <Form
+      key={q ?? ""}
+      action={action}
+      role="search"
+      aria-label={formLabel}
+      data-testid={testId}
+      className="flex flex-wrap items-end gap-3"
+    >
       <div className="flex min-w-64 flex-1 flex-col gap-1.5 sm:max-w-md">
         <Label htmlFor={inputId}>{label}</Label>
-        <Input id={inputId} name="q" type="search" defaultValue={q ?? ""} placeholder="Name or email" maxLength={USERS_SEARCH_MAX_CHARS} autoComplete="off" />
+        <Input
+          id={inputId}
+          name="q"
+          type="search"
+          defaultValue={q ?? ""}
+          placeholder="Name or email"
+          maxLength={USERS_SEARCH_MAX_CHARS}
+          autoComplete="off"
+        />
         {Object.entries(keep).map(([name, value]) => (value ? <input key={name} type="hidden" name={name} value={value} /> : null))}
       </div>
       <div className="flex gap-2">

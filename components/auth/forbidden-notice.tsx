@@ -10,7 +10,9 @@ export function ForbiddenNotice() {
       <h1 id="forbidden-heading" className="text-2xl font-semibold tracking-tight">
         You don&apos;t have access to this page
       </h1>
-      <p className="text-zinc-600 dark:text-zinc-400">It is for administrators only. If you think you should have access, ask an administrator.</p>
+      <p className="text-zinc-600 dark:text-zinc-400">
+        It is for administrators only. If you think you should have access, ask an administrator.
+      </p>
       <Link href="/" className={buttonClassName({ variant: "outline" })}>
         Back to home
       </Link>

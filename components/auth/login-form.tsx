@@ -63,7 +63,12 @@ export function LoginForm({ callbackUrl, notice }: LoginFormProps) {
     setPending(true);
     try {
       // redirect:false keeps the user on the page on failure, so the error can be shown in place.
-      const result = await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirect: false, callbackUrl });
+      const result = await signIn("credentials", {
+        email: parsed.data.email,
+        password: parsed.data.password,
+        redirect: false,
+        callbackUrl,
+      });
       if (!result || result.error || !result.ok) {
         setFormError(loginErrorMessage(result?.error ?? "unknown"));
         setPending(false);
@@ -82,9 +87,15 @@ export function LoginForm({ callbackUrl, notice }: LoginFormProps) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-label="Sign in">
-      {notice && !formError ? <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">{notice}</p> : null}
+      {notice && !formError ? (
+        <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">{notice}</p>
+      ) : null}
       {formError ? (
-        <p id={formErrorId} role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+        <p
+          id={formErrorId}
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+        >
           {formError}
         </p>
       ) : null}

@@ -36,7 +36,9 @@ export function ContactsOnline({ contacts }: { contacts: Contact[] }) {
     <Card data-testid="contacts-online">
       <CardHeader className="p-4">
         <CardTitle className="text-base">Contacts</CardTitle>
-        <CardDescription>{live ? `${onlineCount} of ${contacts.length} online` : "Who is online, through Pusher's watchlist."}</CardDescription>
+        <CardDescription>
+          {live ? `${onlineCount} of ${contacts.length} online` : "Who is online, through Pusher's watchlist."}
+        </CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-3 p-4 pt-0">
         {contacts.length === 0 ? (
@@ -51,9 +53,17 @@ export function ContactsOnline({ contacts }: { contacts: Contact[] }) {
             const online = live && view.online.has(contact.id);
             return (
               // data-online only while the status is known: no attribute means "not claimed".
-              <li key={contact.id} data-testid="contact" data-online={live ? String(online) : undefined} className="flex items-center gap-2 text-sm">
+              <li
+                key={contact.id}
+                data-testid="contact"
+                data-online={live ? String(online) : undefined}
+                className="flex items-center gap-2 text-sm"
+              >
                 {live ? (
-                  <span aria-hidden className={cn("inline-block h-2 w-2 shrink-0 rounded-full", online ? "bg-emerald-500" : "bg-zinc-300 dark:bg-zinc-600")} />
+                  <span
+                    aria-hidden
+                    className={cn("inline-block h-2 w-2 shrink-0 rounded-full", online ? "bg-emerald-500" : "bg-zinc-300 dark:bg-zinc-600")}
+                  />
                 ) : null}
                 <span className="truncate">{contact.name}</span>
                 {live ? <span className="sr-only">{online ? "online" : "offline"}</span> : null}

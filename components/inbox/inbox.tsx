@@ -12,7 +12,6 @@ import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatExactTime } from "@/lib/format/time";
 import type { Inbox as InboxData, InboxMessage } from "@/lib/messages/message-types";
 
-
 /**
  * The user's stored messages: the server-rendered list (which includes whatever arrived while
  * they were away) plus messages received live since, from the realtime provider. Opening an item
@@ -79,10 +78,16 @@ export function Inbox({ initial }: { initial: InboxData }) {
             <span data-testid="unread-count">{unreadCount}</span>&nbsp;unread
           </Badge>
         </div>
-        <CardDescription>Messages from administrators: delivered live to every tab you have open, and kept here for when you are away.</CardDescription>
+        <CardDescription>
+          Messages from administrators: delivered live to every tab you have open, and kept here for when you are away.
+        </CardDescription>
       </CardHeader>
       <CardContent>
-        {items.length === 0 ? <p className="text-sm text-zinc-500 dark:text-zinc-400">No messages yet. Messages an administrator sends you appear here as they arrive.</p> : null}
+        {items.length === 0 ? (
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">
+            No messages yet. Messages an administrator sends you appear here as they arrive.
+          </p>
+        ) : null}
         <ul data-testid="received-messages" aria-label="Inbox" aria-live="polite" className="flex flex-col gap-2">
           {items.map((message) => {
             const unread = isUnread(message);
@@ -110,7 +115,9 @@ export function Inbox({ initial }: { initial: InboxData }) {
                       Unread
                     </Badge>
                   ) : null}
-                  <span className={cn(unread && "font-semibold text-zinc-900 dark:text-zinc-100")}>{message.from ? `From ${message.from}` : "From the app"}</span>
+                  <span className={cn(unread && "font-semibold text-zinc-900 dark:text-zinc-100")}>
+                    {message.from ? `From ${message.from}` : "From the app"}
+                  </span>
                   <span aria-hidden>·</span>
                   <time dateTime={message.sentAt}>{formatExactTime(message.sentAt, hydrated)}</time>
                   <span className="ml-auto">{expanded ? "Close" : "Open"}</span>

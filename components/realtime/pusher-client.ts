@@ -55,7 +55,10 @@ export interface RealtimeClient {
   stop(): void;
 }
 
-export function pusherOptions(config: PusherClientConfig, overrides: Pick<RealtimeClientOptions, "userAuthentication" | "channelAuthorization"> = {}): Options {
+export function pusherOptions(
+  config: PusherClientConfig,
+  overrides: Pick<RealtimeClientOptions, "userAuthentication" | "channelAuthorization"> = {},
+): Options {
   return {
     cluster: config.cluster,
     wsHost: config.wsHost,

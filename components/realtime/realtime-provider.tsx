@@ -80,7 +80,8 @@ export function RealtimeProvider({ config, children }: { config: PusherClientCon
         setMessages((list) => (list.some((m) => m.id === message.id) ? list : [message, ...list].slice(0, MAX_MESSAGES)));
         toastRef.current({ title: message.from ? `Message from ${message.from}` : "New message", description: message.body });
       },
-      onMessageRead: ({ messageId, readAt }) => setReadMessages((reads) => (reads.has(messageId) ? reads : new Map(reads).set(messageId, readAt))),
+      onMessageRead: ({ messageId, readAt }) =>
+        setReadMessages((reads) => (reads.has(messageId) ? reads : new Map(reads).set(messageId, readAt))),
       onSignedIn: ({ reconnected }) => {
         if (reconnected) setReconnects((count) => count + 1);
       },

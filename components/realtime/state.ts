@@ -21,7 +21,13 @@ export interface RealtimeState {
   terminated: boolean;
 }
 
-export const INITIAL_REALTIME_STATE: RealtimeState = { status: "connecting", socketId: null, error: null, retryAt: null, terminated: false };
+export const INITIAL_REALTIME_STATE: RealtimeState = {
+  status: "connecting",
+  socketId: null,
+  error: null,
+  retryAt: null,
+  terminated: false,
+};
 
 export const TERMINATED_MESSAGE = "You were disconnected by an administrator";
 
@@ -29,7 +35,10 @@ export const TERMINATED_MESSAGE = "You were disconnected by an administrator";
  * The exact words shown in the `realtime-status` element. `now` is only needed while a failed
  * sign-in waits for its retry ("…, retrying in 4 s").
  */
-export function describeStatus(state: Pick<RealtimeState, "status" | "error"> & { retryAt?: number | null }, now: number = Date.now()): string {
+export function describeStatus(
+  state: Pick<RealtimeState, "status" | "error"> & { retryAt?: number | null },
+  now: number = Date.now(),
+): string {
   switch (state.status) {
     case "connecting":
       return "Connecting…";

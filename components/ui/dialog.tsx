@@ -43,7 +43,9 @@ function ModalDialog({ open, onOpenChange, title, description, children, footer,
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
     if (!open) return;
-    const background = [...document.body.children].filter((element) => element !== dialog && element.getAttribute("aria-hidden") !== "true");
+    const background = [...document.body.children].filter(
+      (element) => element !== dialog && element.getAttribute("aria-hidden") !== "true",
+    );
     for (const element of background) element.setAttribute("aria-hidden", "true");
     return () => {
       for (const element of background) element.removeAttribute("aria-hidden");

@@ -20,11 +20,25 @@ export function TableBody({ className, ...props }: ComponentProps<"tbody">) {
 }
 
 export function TableRow({ className, ...props }: ComponentProps<"tr">) {
-  return <tr className={cn("border-b border-zinc-200 transition-colors hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50", className)} {...props} />;
+  return (
+    <tr
+      className={cn(
+        "border-b border-zinc-200 transition-colors hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50",
+        className,
+      )}
+      {...props}
+    />
+  );
 }
 
 export function TableHead({ className, scope = "col", ...props }: ComponentProps<"th">) {
-  return <th scope={scope} className={cn("h-10 px-3 text-left align-middle font-medium text-zinc-500 dark:text-zinc-400", className)} {...props} />;
+  return (
+    <th
+      scope={scope}
+      className={cn("h-10 px-3 text-left align-middle font-medium text-zinc-500 dark:text-zinc-400", className)}
+      {...props}
+    />
+  );
 }
 
 export function TableCell({ className, ...props }: ComponentProps<"td">) {

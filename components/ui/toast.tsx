@@ -37,7 +37,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
   const toast = useCallback((input: ToastInput) => {
     const id = nextId.current++;
-    const item: ToastItem = { id, title: input.title, description: input.description, variant: input.variant ?? "default", duration: input.duration ?? 6000 };
+    const item: ToastItem = {
+      id,
+      title: input.title,
+      description: input.description,
+      variant: input.variant ?? "default",
+      duration: input.duration ?? 6000,
+    };
     setToasts((list) => [...list, item].slice(-MAX_VISIBLE));
     return id;
   }, []);

@@ -17,8 +17,8 @@ export const banSchema = z.object({
     .trim()
     .min(1, "Give a reason for the ban")
     .max(BAN_REASON_MAX_CHARS, `Reason must be at most ${BAN_REASON_MAX_CHARS} characters`),
-  expiresAt: z
-    .iso.datetime({ offset: true, error: "Ban expiry must be an ISO 8601 date and time, like 2030-01-31T12:00:00Z" })
+  expiresAt: z.iso
+    .datetime({ offset: true, error: "Ban expiry must be an ISO 8601 date and time, like 2030-01-31T12:00:00Z" })
     // Checked at parse time, not at import time: "the future" moves.
     .refine((iso) => Date.parse(iso) > Date.now(), { message: "Ban expiry must be in the future (leave it empty for a permanent ban)" })
     .nullish(),

@@ -12,8 +12,7 @@ import type { RosterChangeReason } from "@/lib/roster/roster-types";
 
 export type DisconnectOutcome =
   /** `noticeError`: the account-revoked event could not be sent (the disconnect still happened). */
-  | { ok: true; closed: number; noticeError: string | null }
-  | { ok: false; error: string; noticeError: string | null };
+  { ok: true; closed: number; noticeError: string | null } | { ok: false; error: string; noticeError: string | null };
 
 /**
  * Closes every socket signed in as the user (terminate → close code 4009, so pusher-js does not
@@ -51,7 +50,11 @@ export async function disconnectUser(
   } catch (error) {
     return { ok: false, error: describeError(error), noticeError };
   }
-  if (revocation) guardAgainstLateSignIn(userId, rows.map((row) => row.socketId));
+  if (revocation)
+    guardAgainstLateSignIn(
+      userId,
+      rows.map((row) => row.socketId),
+    );
 
   // Remove the rows now rather than waiting for channel_vacated webhooks, so the roster (and every
   // admin console) drops the user at once; late vacated webhooks then find nothing, harmlessly.

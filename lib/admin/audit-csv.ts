@@ -21,7 +21,18 @@ export function csvLine(values: (string | null | undefined)[]): string {
   return `${values.map(csvCell).join(",")}\r\n`;
 }
 
-export const AUDIT_CSV_HEADER = ["time", "action", "actor_email", "actor_name", "actor_id", "target_email", "target_name", "target_id", "summary", "result"];
+export const AUDIT_CSV_HEADER = [
+  "time",
+  "action",
+  "actor_email",
+  "actor_name",
+  "actor_id",
+  "target_email",
+  "target_name",
+  "target_id",
+  "summary",
+  "result",
+];
 
 export function auditCsvLine(row: AuditRow): string {
   return csvLine([

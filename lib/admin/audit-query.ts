@@ -52,7 +52,10 @@ const optionalDay = (label: string) =>
 
 const auditFiltersSchema = z
   .object({
-    action: z.preprocess((value) => (value === "" ? undefined : value), z.enum(AUDIT_ACTIONS, { error: `Action must be one of: ${AUDIT_ACTIONS.join(", ")}` }).optional()),
+    action: z.preprocess(
+      (value) => (value === "" ? undefined : value),
+      z.enum(AUDIT_ACTIONS, { error: `Action must be one of: ${AUDIT_ACTIONS.join(", ")}` }).optional(),
+    ),
     actor: optionalText("Actor email").transform((value) => value?.toLowerCase()),
     target: optionalText("Target"),
     from: optionalDay("From"),

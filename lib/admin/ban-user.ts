@@ -46,10 +46,22 @@ export async function handleBanUser(request: Request, userId: string): Promise<R
   recordMetric("bans");
   const outcome = await disconnectUser(target.id, "ban", { reason: "banned", message: bannedMessage(reason, expiresAt) });
   if (!outcome.ok) {
-    await writeAudit({ actorId: admin.id, action: "ban", targetUserId: target.id, summary: `${summary}; connections not closed`, result: auditError(outcome.error) });
+    await writeAudit({
+      actorId: admin.id,
+      action: "ban",
+      targetUserId: target.id,
+      summary: `${summary}; connections not closed`,
+      result: auditError(outcome.error),
+    });
     return jsonError(502, `${target.name} is banned and can't sign in, but their open connections could not be closed (${outcome.error}).`);
   }
 
-  await writeAudit({ actorId: admin.id, action: "ban", targetUserId: target.id, summary: `${summary}; ${describeDisconnect(outcome)}`, result: "ok" });
+  await writeAudit({
+    actorId: admin.id,
+    action: "ban",
+    targetUserId: target.id,
+    summary: `${summary}; ${describeDisconnect(outcome)}`,
+    result: "ok",
+  });
   return jsonResponse({ ok: true });
 }

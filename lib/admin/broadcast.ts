@@ -62,7 +62,12 @@ export async function handleBroadcast(request: Request): Promise<Response> {
 
   await Promise.all([
     writeAudit({ actorId: admin.id, action: "broadcast", targetUserId: null, summary, result: "ok" }),
-    publishActivity({ kind: "broadcast", userId: admin.id, summary, detail: { broadcastId, recipients: recipients.length, role: role ?? null } }),
+    publishActivity({
+      kind: "broadcast",
+      userId: admin.id,
+      summary,
+      detail: { broadcastId, recipients: recipients.length, role: role ?? null },
+    }),
   ]);
   return jsonResponse({ ok: true, broadcastId, recipients: recipients.length });
 }

@@ -52,7 +52,8 @@ export async function parseJsonBody<S extends z.ZodType>(
   { maxBytes = DEFAULT_MAX_REQUEST_BYTES }: { maxBytes?: number } = {},
 ): Promise<{ data: z.output<S> } | { response: Response }> {
   const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(contentType)) return { response: jsonError(415, 'Send JSON: Content-Type must be "application/json".') };
+  if (!/^application\/json\b/i.test(contentType))
+    return { response: jsonError(415, 'Send JSON: Content-Type must be "application/json".') };
   // Capped while reading: a body over maxBytes is refused at the limit, never buffered whole.
   const body = await readCappedBody(request, maxBytes);
   if (!body.ok) return { response: jsonError(body.status, body.error) };

@@ -18,11 +18,23 @@ export async function handleKickUser(request: Request, userId: string): Promise<
   // No account-revoked notice: the session stays valid, and the tab's terminated banner says enough.
   const outcome = await disconnectUser(target.id, "kick");
   if (!outcome.ok) {
-    await writeAudit({ actorId: admin.id, action: "kick", targetUserId: target.id, summary: `Kick ${who}`, result: auditError(outcome.error) });
+    await writeAudit({
+      actorId: admin.id,
+      action: "kick",
+      targetUserId: target.id,
+      summary: `Kick ${who}`,
+      result: auditError(outcome.error),
+    });
     return jsonError(502, `Could not disconnect ${target.name}: the realtime service refused (${outcome.error}).`);
   }
 
   recordMetric("kicks");
-  await writeAudit({ actorId: admin.id, action: "kick", targetUserId: target.id, summary: `Kicked ${who}; ${describeDisconnect(outcome)}`, result: "ok" });
+  await writeAudit({
+    actorId: admin.id,
+    action: "kick",
+    targetUserId: target.id,
+    summary: `Kicked ${who}; ${describeDisconnect(outcome)}`,
+    result: "ok",
+  });
   return jsonResponse({ ok: true });
 }

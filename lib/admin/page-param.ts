@@ -24,7 +24,12 @@ export function pagedQueryString(fields: Record<string, string | undefined>, pag
  */
 export const pageParam = z.preprocess(
   (value) => (value === "" ? undefined : value),
-  z.coerce.number({ error: "Page must be a number" }).int("Page must be a whole number").min(1, "Page must be 1 or more").max(1_000_000).optional(),
+  z.coerce
+    .number({ error: "Page must be a number" })
+    .int("Page must be a whole number")
+    .min(1, "Page must be 1 or more")
+    .max(1_000_000)
+    .optional(),
 );
 
 /** At least 1: an empty result still has one (empty) page to show. */

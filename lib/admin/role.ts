@@ -45,7 +45,8 @@ export async function handleChangeRole(request: Request, userId: string): Promis
   const { target, who } = found;
 
   const current = await db.user.findUnique({ where: { id: target.id }, select: { role: true } });
-  if (current?.role === role) return jsonError(409, role === "ADMIN" ? `${target.name} is already an admin.` : `${target.name} is not an admin.`);
+  if (current?.role === role)
+    return jsonError(409, role === "ADMIN" ? `${target.name} is already an admin.` : `${target.name} is not an admin.`);
 
   if (role === "USER") {
     // The only admin who could be the last is the caller (a target admin who is the last would be

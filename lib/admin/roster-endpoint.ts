@@ -14,7 +14,10 @@ import { DEFAULT_SORT_DIRECTION, ROSTER_SORTS, type RosterPage, type RosterQuery
 const blankAsDefault = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 const rosterQuerySchema = z.object({
-  q: z.preprocess(blankAsDefault, z.string().trim().max(USERS_SEARCH_MAX_CHARS, `Search must be at most ${USERS_SEARCH_MAX_CHARS} characters`).optional()),
+  q: z.preprocess(
+    blankAsDefault,
+    z.string().trim().max(USERS_SEARCH_MAX_CHARS, `Search must be at most ${USERS_SEARCH_MAX_CHARS} characters`).optional(),
+  ),
   page: pageParam,
   sort: z.preprocess(blankAsDefault, z.enum(ROSTER_SORTS, { error: `Sort must be one of: ${ROSTER_SORTS.join(", ")}` }).optional()),
   dir: z.preprocess(blankAsDefault, z.enum(["asc", "desc"], { error: "Direction must be asc or desc" }).optional()),

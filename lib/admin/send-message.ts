@@ -53,5 +53,10 @@ export async function handleSendMessage(request: Request, userId: string): Promi
     notifyMessageStatus({ messageId: message.id, recipientId: target.id, status: "sent", at: message.createdAt.toISOString() }),
     publishActivity({ kind: "message-sent", userId: target.id, summary, detail: { messageId: message.id, sentLive: message.sentLive } }),
   ]);
-  return jsonResponse({ ok: true, messageId: message.id, deliveredLive: message.sentLive, ...(message.sentLive ? {} : { notice: offlineNotice(target.name) }) });
+  return jsonResponse({
+    ok: true,
+    messageId: message.id,
+    deliveredLive: message.sentLive,
+    ...(message.sentLive ? {} : { notice: offlineNotice(target.name) }),
+  });
 }

@@ -68,7 +68,8 @@ export async function authorizeCredentials(
     // own code (the form says to try again shortly, not "wrong password"), anything else a
     // generic one. Prisma's text ("Invalid `prisma.user.findUnique()` invocation … Can't reach
     // database server at host:port") never leaves the server.
-    if (error instanceof Error && (error.message.startsWith(BANNED_ERROR_PREFIX) || error.message.startsWith(THROTTLED_ERROR_PREFIX))) throw error;
+    if (error instanceof Error && (error.message.startsWith(BANNED_ERROR_PREFIX) || error.message.startsWith(THROTTLED_ERROR_PREFIX)))
+      throw error;
     if (isDatabaseUnavailable(error)) {
       console.error(`[auth] sign-in refused: the database is unavailable (${(error as { code?: string }).code ?? "no code"})`);
       throw new Error(SIGNIN_UNAVAILABLE_ERROR);
@@ -90,7 +91,11 @@ async function checkCredentials(
   const now = deps.now ?? (() => new Date());
 
   // Counted before any hashing: a refused attempt costs two small queries and no CPU.
-  const reservation = await reserveLoginAttempt(database, loginThrottleKeys(email, clientAddress(headers ?? {}, deps.trustProxyHops)), now());
+  const reservation = await reserveLoginAttempt(
+    database,
+    loginThrottleKeys(email, clientAddress(headers ?? {}, deps.trustProxyHops)),
+    now(),
+  );
   if (!reservation.ok) noteRefusedSignIn(null, "throttled");
   if (!reservation.ok) throw new Error(encodeThrottleError(reservation.retryAt));
 

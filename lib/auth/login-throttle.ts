@@ -48,9 +48,7 @@ interface Counter {
   lockedUntil: Date | null;
 }
 
-export type Reservation =
-  | { ok: true; keys: ThrottleKeys; counts: Record<Bucket, number> }
-  | { ok: false; retryAt: Date };
+export type Reservation = { ok: true; keys: ThrottleKeys; counts: Record<Bucket, number> } | { ok: false; retryAt: Date };
 
 /** A row whose window and lockout are both over counts as empty. */
 function isStale(row: Counter, rule: ThrottleRule, now: Date): boolean {
@@ -119,7 +117,11 @@ export async function reserveLoginAttempt(db: DatabaseClient, keys: ThrottleKeys
  * The reserved attempt failed (wrong password or unknown email). Returns when a new attempt will be
  * accepted if this failure reached a limit (the lockout starts now), otherwise null.
  */
-export async function recordLoginFailure(db: DatabaseClient, reservation: Extract<Reservation, { ok: true }>, now: Date = new Date()): Promise<Date | null> {
+export async function recordLoginFailure(
+  db: DatabaseClient,
+  reservation: Extract<Reservation, { ok: true }>,
+  now: Date = new Date(),
+): Promise<Date | null> {
   let retryAt: Date | null = null;
   for (const bucket of ["address", "account"] as const) {
     const rule = LOGIN_THROTTLE_RULES[bucket];
@@ -133,7 +135,10 @@ export async function recordLoginFailure(db: DatabaseClient, reservation: Extrac
 /** The reserved attempt succeeded: the account starts from zero, the address gets its attempt back. */
 export async function recordLoginSuccess(db: DatabaseClient, reservation: Extract<Reservation, { ok: true }>): Promise<void> {
   await db.loginThrottle.deleteMany({ where: { key: reservation.keys.account } });
-  await db.loginThrottle.updateMany({ where: { key: reservation.keys.address, failures: { gt: 0 } }, data: { failures: { decrement: 1 } } });
+  await db.loginThrottle.updateMany({
+    where: { key: reservation.keys.address, failures: { gt: 0 } },
+    data: { failures: { decrement: 1 } },
+  });
 }
 
 const PRUNE_INTERVAL_MS = MINUTE;

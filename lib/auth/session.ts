@@ -23,9 +23,7 @@ export interface SessionUser {
 
 export type SessionRejection = "unauthenticated" | "unknown-user" | "revoked" | "banned";
 
-export type SessionCheck =
-  | { ok: true; user: SessionUser }
-  | { ok: false; reason: SessionRejection; ban?: BanDetails };
+export type SessionCheck = { ok: true; user: SessionUser } | { ok: false; reason: SessionRejection; ban?: BanDetails };
 
 /** Claims the app relies on, from either a decoded JWT or a next-auth Session. */
 export interface SessionClaims {
@@ -146,7 +144,10 @@ function parseCookieHeader(header: string | null): Record<string, string> {
     const index = part.indexOf("=");
     if (index <= 0) continue;
     const name = part.slice(0, index).trim();
-    const raw = part.slice(index + 1).trim().replace(/^"(.*)"$/, "$1");
+    const raw = part
+      .slice(index + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     if (name in cookies) continue;
     try {
       cookies[name] = decodeURIComponent(raw);
@@ -221,7 +222,11 @@ export async function decodeSessionCookie(request: Request): Promise<DecodedToke
   const now = Date.now();
   let token = cachedToken(key, now);
   if (token === undefined) {
-    token = await getToken({ req: { cookies, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"], secret: env.nextAuthSecret, cookieName });
+    token = await getToken({
+      req: { cookies, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"],
+      secret: env.nextAuthSecret,
+      cookieName,
+    });
     if (token) rememberToken(key, token, now);
   }
   return token;

@@ -66,7 +66,11 @@ const rawEnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.PUSHER_CLUSTER !== undefined && env.PUSHER_HOST !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["PUSHER_HOST"], message: "set either PUSHER_CLUSTER (hosted Pusher) or PUSHER_HOST (self-hosted), not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["PUSHER_HOST"],
+        message: "set either PUSHER_CLUSTER (hosted Pusher) or PUSHER_HOST (self-hosted), not both",
+      });
     }
   });
 
@@ -90,7 +94,10 @@ function credentialProblems(raw: Record<string, string>): Problem[] {
   const set = CREDENTIAL_VARIABLES.filter((name) => raw[name] !== undefined);
   const external = raw.PUSHER_CLUSTER !== undefined || raw.PUSHER_HOST !== undefined;
   if (set.length === 0 && !external) return [];
-  const reason = set.length > 0 ? `${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set` : `${raw.PUSHER_CLUSTER !== undefined ? "PUSHER_CLUSTER" : "PUSHER_HOST"} is set`;
+  const reason =
+    set.length > 0
+      ? `${set.join(" and ")} ${set.length === 1 ? "is" : "are"} set`
+      : `${raw.PUSHER_CLUSTER !== undefined ? "PUSHER_CLUSTER" : "PUSHER_HOST"} is set`;
   return CREDENTIAL_VARIABLES.filter((name) => raw[name] === undefined).map((variable) => ({
     variable,
     message: `is required: ${reason}, so set all three of ${CREDENTIAL_VARIABLES.join(", ")} (your Pusher app's credentials)`,
@@ -104,7 +111,10 @@ function credentialProblems(raw: Record<string, string>): Problem[] {
 function productionProblems(raw: Record<string, string>): Problem[] {
   const problems: Problem[] = [];
   if (raw.NEXTAUTH_URL === undefined) {
-    problems.push({ variable: "NEXTAUTH_URL", message: "is required in production: set it to the app's public URL, e.g. https://chat.example.com" });
+    problems.push({
+      variable: "NEXTAUTH_URL",
+      message: "is required in production: set it to the app's public URL, e.g. https://chat.example.com",
+    });
   }
   const embedded = raw.PUSHER_CLUSTER === undefined && raw.PUSHER_HOST === undefined;
   if (embedded && raw.PUSHER_ALLOW_EMBEDDED !== "true" && raw.PUSHER_ALLOW_EMBEDDED !== "1") {
@@ -117,7 +127,10 @@ function productionProblems(raw: Record<string, string>): Problem[] {
   for (const variable of CREDENTIAL_VARIABLES) {
     const demo = DEMO_VALUE_OF[variable];
     if (raw[variable] === demo) {
-      problems.push({ variable, message: `is the public demo value "${demo}": set your own (the app's credentials from your Pusher backend)` });
+      problems.push({
+        variable,
+        message: `is the public demo value "${demo}": set your own (the app's credentials from your Pusher backend)`,
+      });
     } else if (raw[variable] === undefined && embedded && !CREDENTIAL_VARIABLES.some((name) => raw[name] !== undefined)) {
       // Nothing set at all: the embedded server would fall back to the public demo value.
       problems.push({ variable, message: `is unset, so the embedded server would use the public demo value "${demo}": set your own` });
@@ -168,7 +181,9 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
       .filter(([, v]) => v !== undefined && v !== ""),
   ) as Record<string, string>;
   const result = rawEnvSchema.safeParse(cleaned);
-  const problems: Problem[] = result.success ? [] : result.error.issues.map((issue) => ({ variable: issue.path.join(".") || "(env)", message: issue.message }));
+  const problems: Problem[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({ variable: issue.path.join(".") || "(env)", message: issue.message }));
   problems.push(...credentialProblems(cleaned));
   if (cleaned.NODE_ENV === "production") problems.push(...productionProblems(cleaned));
   if (!result.success || problems.length > 0) {
@@ -178,7 +193,14 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
   const e = result.data;
   let pusher: PusherBackend;
   if (e.PUSHER_CLUSTER) {
-    pusher = { kind: "hosted", appId: e.PUSHER_APP_ID!, key: e.PUSHER_KEY!, secret: e.PUSHER_SECRET!, cluster: e.PUSHER_CLUSTER, useTLS: true };
+    pusher = {
+      kind: "hosted",
+      appId: e.PUSHER_APP_ID!,
+      key: e.PUSHER_KEY!,
+      secret: e.PUSHER_SECRET!,
+      cluster: e.PUSHER_CLUSTER,
+      useTLS: true,
+    };
   } else if (e.PUSHER_HOST) {
     pusher = {
       kind: "self-hosted",

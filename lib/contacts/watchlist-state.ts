@@ -75,7 +75,8 @@ export const UNSUPPORTED_MESSAGE = "Online status isn't available on this realti
 
 export function watchlistView(state: WatchlistState): WatchlistView {
   if (state.support === "unsupported") return { kind: "unavailable", message: UNSUPPORTED_MESSAGE };
-  if (state.support === "missed") return { kind: "unavailable", message: "Online status starts with this tab's next connection. Reload the page to see it." };
+  if (state.support === "missed")
+    return { kind: "unavailable", message: "Online status starts with this tab's next connection. Reload the page to see it." };
   if (!state.connected) return { kind: "unavailable", message: "Online status shows while the realtime connection is up." };
   if (state.support === "supported") return { kind: "live", online: state.online };
   return { kind: "unavailable", message: "Checking who is online…" };

@@ -27,9 +27,7 @@ export function databaseProviderOf(url: string): DatabaseProvider {
   if (url.startsWith("file:")) return "sqlite";
   if (/^postgres(ql)?:\/\//.test(url)) return "postgresql";
   // Fail loudly rather than guess: a typo here would otherwise silently create a SQLite file.
-  throw new Error(
-    `Unsupported DATABASE_URL "${redactUrl(url)}": use file:<path> for SQLite or postgresql://… for PostgreSQL.`,
-  );
+  throw new Error(`Unsupported DATABASE_URL "${redactUrl(url)}": use file:<path> for SQLite or postgresql://… for PostgreSQL.`);
 }
 
 /** Absolute path of the SQLite file behind a `file:` URL (relative paths: against process.cwd()). */
@@ -39,7 +37,8 @@ export function sqliteFilePath(url: string, cwd: string = process.cwd()): string
   let file = url.slice("file:".length).replace(/\?.*$/, "");
   // file:///abs/path and file://localhost/abs/path are valid URL spellings of an absolute path.
   if (file.startsWith("//")) file = file.replace(/^\/\/[^/]*/, "");
-  if (file === "" || file === ":memory:") throw new Error("SQLite DATABASE_URL needs a file path (in-memory databases are per-connection).");
+  if (file === "" || file === ":memory:")
+    throw new Error("SQLite DATABASE_URL needs a file path (in-memory databases are per-connection).");
   return path.resolve(cwd, decodeURIComponent(file));
 }
 

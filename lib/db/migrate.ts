@@ -12,13 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import {
-  MIGRATIONS_DIRECTORIES,
-  databaseProviderOf,
-  redactUrl,
-  sqliteFilePath,
-  type DatabaseProvider,
-} from "./database-config";
+import { MIGRATIONS_DIRECTORIES, databaseProviderOf, redactUrl, sqliteFilePath, type DatabaseProvider } from "./database-config";
 import { postgresConnection } from "./postgres-url";
 
 export interface Migration {
@@ -65,7 +59,11 @@ export function migrationChecksum(sql: string | Buffer): string {
  * convert them on checkout) and in its legacy rendering without zero-padded bytes.
  */
 function checksumMatches(sql: Buffer, stored: string): boolean {
-  const variants = [sql, Buffer.from(sql.toString("utf8").replace(/\r\n/g, "\n")), Buffer.from(sql.toString("utf8").replace(/\r?\n/g, "\r\n"))];
+  const variants = [
+    sql,
+    Buffer.from(sql.toString("utf8").replace(/\r\n/g, "\n")),
+    Buffer.from(sql.toString("utf8").replace(/\r?\n/g, "\r\n")),
+  ];
   return variants.some((bytes) => {
     const digest = createHash("sha256").update(bytes).digest();
     return stored === digest.toString("hex") || stored === [...digest].map((b) => b.toString(16)).join("");
@@ -148,8 +146,7 @@ export async function migrateDatabase(url: string, options: MigrateOptions = {})
   const provider = databaseProviderOf(url);
   const files = readMigrationFiles(provider, options.migrationsDirectory ?? migrationsDirectoryFor(provider));
   const log = options.log ?? (() => {});
-  const result =
-    provider === "sqlite" ? migrateSqlite(sqliteFilePath(url), files, log) : await migratePostgres(url, files, log);
+  const result = provider === "sqlite" ? migrateSqlite(sqliteFilePath(url), files, log) : await migratePostgres(url, files, log);
   return { provider, ...result };
 }
 
@@ -172,7 +169,8 @@ function migrateSqlite(file: string, files: MigrationFile[], log: (line: string)
   try {
     const readRows = (): AppliedRow[] =>
       db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedRow[];
-    const hasTable = () => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get() !== undefined;
+    const hasTable = () =>
+      db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get() !== undefined;
 
     // Fast path without taking the write lock: everything applied already.
     const first = plan(files, hasTable() ? readRows() : []);
@@ -201,7 +199,8 @@ function migrateSqlite(file: string, files: MigrationFile[], log: (line: string)
           const startedAt = Date.now();
           db.exec(migration.sql);
           const violations = db.pragma("foreign_key_check") as unknown[];
-          if (violations.length > 0) throw new Error(`foreign_key_check found ${violations.length} violation(s): ${JSON.stringify(violations.slice(0, 5))}`);
+          if (violations.length > 0)
+            throw new Error(`foreign_key_check found ${violations.length} violation(s): ${JSON.stringify(violations.slice(0, 5))}`);
           // Prisma stores SQLite timestamps as Unix milliseconds.
           db.prepare(
             `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count) VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`,

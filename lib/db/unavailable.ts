@@ -50,7 +50,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const current = pending.pop();
     if (!current || typeof current !== "object" || seen.has(current)) continue;
     seen.add(current);
-    const value = current as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown }; errors?: unknown };
+    const value = current as {
+      code?: unknown;
+      kind?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      meta?: { driverAdapterError?: unknown };
+      errors?: unknown;
+    };
     if (codeMatches(value.code)) return true;
     if (typeof value.kind === "string" && ADAPTER_KINDS.has(value.kind)) return true;
     // The adapter's database codes ride on { kind: "postgres" | "sqlite", code } (checked above).

@@ -33,7 +33,8 @@ export function backendHealthTarget(): string {
 export async function handleRunBackendHealth(request: Request): Promise<Response> {
   const auth = await authorizeAdmin(request);
   if ("response" in auth) return auth.response;
-  if (running) return jsonError(409, "The checks are already running (started from another tab or by another admin). Try again in a few seconds.");
+  if (running)
+    return jsonError(409, "The checks are already running (started from another tab or by another admin). Try again in a few seconds.");
   running = runDoctor({ env, appUrl: env.nextAuthUrl });
   try {
     const report = await running;

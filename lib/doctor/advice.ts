@@ -36,14 +36,18 @@ export function webhookFix(kind: Kind, webhookUrl: string): string[] {
     case "hosted":
       return [`dashboard: App Settings → Webhooks → add ${webhookUrl} with "Channel existence" enabled`];
     case "embedded":
-      return [`the launcher points the embedded server's webhooks at http://127.0.0.1:$PORT/api/pusher/webhook: run the app with npm run dev / npm start, or check PORT`];
+      return [
+        `the launcher points the embedded server's webhooks at http://127.0.0.1:$PORT/api/pusher/webhook: run the app with npm run dev / npm start, or check PORT`,
+      ];
   }
 }
 
 export function watchlistFix(kind: Kind): string[] {
   switch (kind) {
     case "self-hosted":
-      return ["soketi has no watchlist; sockudo's events use a shape pusher-js ignores: the contacts panel says online status is unavailable"];
+      return [
+        "soketi has no watchlist; sockudo's events use a shape pusher-js ignores: the contacts panel says online status is unavailable",
+      ];
     case "hosted":
       return ['dashboard: App Settings → "Enable watchlist events"'];
     case "embedded":
@@ -61,7 +65,9 @@ export function authorizedConnectionsFix(kind: Kind, timeoutMs: number): string[
     case "hosted":
       return ['dashboard: App Settings → turn on "Authorized connections"; keep PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS=30000'];
     case "embedded":
-      return ["the launcher's embedded server enforces PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS; a standalone one (npm run realtime) must get the same value"];
+      return [
+        "the launcher's embedded server enforces PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS; a standalone one (npm run realtime) must get the same value",
+      ];
   }
 }
 

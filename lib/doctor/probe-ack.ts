@@ -12,7 +12,9 @@ const MAX_ACKS_PER_DELIVERY = 4;
  * Never throws: a failed acknowledgement only makes the doctor's webhook check fail, which says why.
  */
 export async function acknowledgeDoctorProbes(events: readonly { name: string; channel?: string }[]): Promise<void> {
-  const probes = events.filter((event) => event.name === "channel_occupied" && event.channel !== undefined && isDoctorProbeChannel(event.channel));
+  const probes = events.filter(
+    (event) => event.name === "channel_occupied" && event.channel !== undefined && isDoctorProbeChannel(event.channel),
+  );
   for (const probe of probes.slice(0, MAX_ACKS_PER_DELIVERY)) {
     const ack: DoctorProbeAck = { receivedAt: Date.now() };
     try {

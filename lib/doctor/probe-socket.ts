@@ -66,10 +66,15 @@ export class ProbeSocket {
         ws.terminate();
         reject(error);
       };
-      const timer = setTimeout(() => fail(new ProbeConnectError(`no pusher:connection_established within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new ProbeConnectError(`no pusher:connection_established within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       let refusal: { message: string; code?: number } | undefined;
       ws.on("error", (error) => fail(new ProbeConnectError(describeSocketError(error))));
-      ws.on("unexpected-response", (_request, response) => fail(new ProbeConnectError(`the server answered the WebSocket upgrade with HTTP ${response.statusCode}`)));
+      ws.on("unexpected-response", (_request, response) =>
+        fail(new ProbeConnectError(`the server answered the WebSocket upgrade with HTTP ${response.statusCode}`)),
+      );
       ws.on("close", (code, reason) => {
         const text = refusal?.message ?? reason.toString();
         fail(new ProbeConnectError(`closed with ${code}${text ? ` "${text}"` : ""} before connection_established`, refusal?.code ?? code));

@@ -13,7 +13,14 @@ export function formatReport(report: DoctorReport): string {
   const count = (status: CheckResult["status"]) => report.checks.filter((check) => check.status === status).length;
   const failed = count("fail");
   const warned = count("warn");
-  const verdict = failed > 0 ? `${failed} failed: change what the → lines say, then run the doctor again` : warned > 0 ? "passed, with warnings" : "passed";
-  const tally = [`${count("ok")} ok`, `${warned} warn`, `${failed} fail`, ...(count("skip") ? [`${count("skip")} skipped`] : [])].join(", ");
+  const verdict =
+    failed > 0
+      ? `${failed} failed: change what the → lines say, then run the doctor again`
+      : warned > 0
+        ? "passed, with warnings"
+        : "passed";
+  const tally = [`${count("ok")} ok`, `${warned} warn`, `${failed} fail`, ...(count("skip") ? [`${count("skip")} skipped`] : [])].join(
+    ", ",
+  );
   return [`Backend doctor — ${report.target}`, "", ...report.checks.map(formatCheck), "", `${tally}: ${verdict}`].join("\n");
 }

@@ -18,7 +18,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const ctx = createContext(options);
   // First, alone: without accepted credentials, sendToUser and terminate can't say anything.
   const credentials = await checkCredentials(ctx);
-  const apiRefused = credentials.status === "fail" ? "not checked: the HTTP API refuses this app's credentials (see credentials)" : undefined;
+  const apiRefused =
+    credentials.status === "fail" ? "not checked: the HTTP API refuses this app's credentials (see credentials)" : undefined;
   const userAuth = (async () => {
     const { check, socket } = await checkWebSocket(ctx);
     if (!socket) return [check, ...skippedUserAuthChecks("not checked: needs the websocket (above)")];
@@ -28,7 +29,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       socket.close();
     }
   })();
-  const [clock, realtime, webhooks, authorized] = await Promise.all([checkClockSkew(ctx), userAuth, checkWebhooks(ctx), checkAuthorizedConnections(ctx)]);
+  const [clock, realtime, webhooks, authorized] = await Promise.all([
+    checkClockSkew(ctx),
+    userAuth,
+    checkWebhooks(ctx),
+    checkAuthorizedConnections(ctx),
+  ]);
   const checks = [checkEnvironment(options.env), credentials, clock, ...realtime, checkClientEvents(), ...webhooks, authorized];
   return { target: describeTarget(ctx.target), checks, passed: checks.every((check) => check.status !== "fail") };
 }

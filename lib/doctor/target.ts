@@ -36,7 +36,9 @@ export interface DoctorTarget {
 export function doctorTarget(backend: PusherBackend, publicOverride: { host?: string; port?: number }, appUrl: string): DoctorTarget {
   const app = new URL(appUrl);
   const apiBaseUrl =
-    backend.kind === "hosted" ? `https://api-${backend.cluster}.pusher.com` : `${backend.useTLS ? "https" : "http"}://${backend.host}:${backend.port}`;
+    backend.kind === "hosted"
+      ? `https://api-${backend.cluster}.pusher.com`
+      : `${backend.useTLS ? "https" : "http"}://${backend.host}:${backend.port}`;
   return {
     backend,
     apiBaseUrl,

@@ -12,7 +12,9 @@ export function describeError(error: unknown): string {
       typeof code === "string" ? code : null,
       status !== undefined ? `HTTP ${status}` : null,
       body ? body.trim().slice(0, 200) : null,
-    ].filter(Boolean).join(" ");
+    ]
+      .filter(Boolean)
+      .join(" ");
     const message = error.message || error.name;
     return detail ? `${message} (${detail})` : message;
   }

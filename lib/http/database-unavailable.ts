@@ -26,7 +26,9 @@ function logOutage(request: unknown, error: unknown): void {
  * gets the same answer and the handlers keep their own error handling. Other errors are rethrown
  * unchanged: they are bugs, and a 500 is the right answer.
  */
-export function answeringDatabaseOutage<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>): (...args: Args) => Promise<Response> {
+export function answeringDatabaseOutage<Args extends unknown[]>(
+  handler: (...args: Args) => Promise<Response>,
+): (...args: Args) => Promise<Response> {
   return async (...args: Args) => {
     try {
       return await handler(...args);

@@ -16,7 +16,7 @@ export type CappedBody = { ok: true; bytes: Buffer } | { ok: false; status: 400 
 
 /** "4 KiB", "256 KiB", "1.5 MiB", "100 bytes": how limits are named in error messages. */
 export function describeByteLimit(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024 / 2) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 * 1024 && bytes % ((1024 * 1024) / 2) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes >= 1024 && bytes % 512 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
 }

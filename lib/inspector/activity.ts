@@ -108,11 +108,7 @@ export function createInspectorLog(limit: number = INSPECTOR_BUFFER_LIMIT): Insp
 }
 
 export type InspectorAction =
-  | { type: "receive"; activity: Activity }
-  | { type: "lost"; count: number }
-  | { type: "pause" }
-  | { type: "resume" }
-  | { type: "clear" };
+  { type: "receive"; activity: Activity } | { type: "lost"; count: number } | { type: "pause" } | { type: "resume" } | { type: "clear" };
 
 function prepend(list: InspectorEntry[], items: InspectorEntry[], limit: number): { list: InspectorEntry[]; dropped: number } {
   const merged = [...items, ...list];

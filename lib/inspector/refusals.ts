@@ -68,7 +68,8 @@ export function reportRefusals(): RefusalCount[] {
   const total = counts.reduce((sum, row) => sum + row.count, 0);
   const seconds = Math.max(1, Math.round((Date.now() - state.since) / 1000));
   const top = counts.slice(0, 5).map((row) => `${row.count} × ${row.endpoint}${row.status ? ` ${row.status}` : ""} (${row.reason})`);
-  const more = counts.length > top.length ? `, and ${counts.length - top.length} more kind${counts.length - top.length === 1 ? "" : "s"}` : "";
+  const more =
+    counts.length > top.length ? `, and ${counts.length - top.length} more kind${counts.length - top.length === 1 ? "" : "s"}` : "";
   const summary = `Refused ${total} request${total === 1 ? "" : "s"} in the last ${seconds} s: ${top.join("; ")}${more}`;
   console.warn(`[refused] ${summary}`);
   void publishActivity({ kind: "refused", userId: null, summary, detail: { total, seconds, counts: counts.slice(0, 20) } });

@@ -66,7 +66,10 @@ export function messageStatusOf(message: { deliveredAt: string | null; readAt: s
  * Folds a status event into a row's timestamps. The first timestamp wins, as on the server, so
  * duplicated or reordered events change nothing; a read receipt also fills a missing delivery.
  */
-export function applyMessageStatus<T extends { deliveredAt: string | null; readAt: string | null }>(message: T, event: Pick<MessageStatusPayload, "status" | "at">): T {
+export function applyMessageStatus<T extends { deliveredAt: string | null; readAt: string | null }>(
+  message: T,
+  event: Pick<MessageStatusPayload, "status" | "at">,
+): T {
   if (event.status === "delivered") return message.deliveredAt ? message : { ...message, deliveredAt: event.at };
   if (event.status === "read") {
     if (message.readAt && message.deliveredAt) return message;

@@ -37,7 +37,10 @@ export async function getInbox(userId: string, limit = INBOX_LIMIT): Promise<Inb
 
 /** The most recent messages to anyone, for the admin's status table. */
 /** `recipientId`: only that user's messages (the admin user page). */
-export async function getRecentMessages(limit = ADMIN_MESSAGES_LIMIT, { recipientId }: { recipientId?: string } = {}): Promise<AdminMessageRow[]> {
+export async function getRecentMessages(
+  limit = ADMIN_MESSAGES_LIMIT,
+  { recipientId }: { recipientId?: string } = {},
+): Promise<AdminMessageRow[]> {
   const rows = await db.message.findMany({
     where: recipientId ? { recipientId } : {},
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -27,7 +27,12 @@ export interface ReceiptResult {
  * conditional update (`… IS NULL`) makes concurrent acknowledgements race safely. A read also
  * fills a missing delivery, since a message that was read was evidently delivered.
  */
-export async function recordReceipt(userId: string, messageId: string, kind: ReceiptKind, now: Date = new Date()): Promise<ReceiptResult | null> {
+export async function recordReceipt(
+  userId: string,
+  messageId: string,
+  kind: ReceiptKind,
+  now: Date = new Date(),
+): Promise<ReceiptResult | null> {
   const where = { id: messageId, recipientId: userId };
   const { count } =
     kind === "read"
@@ -39,7 +44,13 @@ export async function recordReceipt(userId: string, messageId: string, kind: Rec
   if (!message) return null;
   const deliveredAt = message.deliveredAt?.toISOString() ?? null;
   const readAt = message.readAt?.toISOString() ?? null;
-  const result: ReceiptResult = { messageId: message.id, status: messageStatusOf({ deliveredAt, readAt }), deliveredAt, readAt, changed: count > 0 };
+  const result: ReceiptResult = {
+    messageId: message.id,
+    status: messageStatusOf({ deliveredAt, readAt }),
+    deliveredAt,
+    readAt,
+    changed: count > 0,
+  };
 
   if (result.changed && kind === "read") recordMetric("messages-read");
   if (result.changed) {

@@ -54,7 +54,11 @@ export interface ChartSpec {
 
 export const METRIC_CHARTS: readonly ChartSpec[] = [
   { id: "online", title: "Users online and connections", metrics: ["users-online", "connections"] },
-  { id: "sign-ins", title: "Sign-ins and refusals", metrics: ["password-sign-ins", "password-refusals", "realtime-sign-ins", "realtime-refusals"] },
+  {
+    id: "sign-ins",
+    title: "Sign-ins and refusals",
+    metrics: ["password-sign-ins", "password-refusals", "realtime-sign-ins", "realtime-refusals"],
+  },
   { id: "messages", title: "Messages", metrics: ["messages-sent", "messages-live", "messages-stored", "messages-read"] },
   { id: "actions", title: "Kicks, bans and sign-outs everywhere", metrics: ["kicks", "bans", "sign-outs-everywhere"] },
 ];

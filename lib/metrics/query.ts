@@ -2,7 +2,15 @@ import "server-only";
 
 import { db } from "@/lib/db/client";
 import { ensureMetricsSampler, flushMetrics, GAUGE_FRESH_MS, minuteOf, sampleGaugesIfDue } from "@/lib/metrics/record";
-import { COUNTER_METRICS, GAUGE_METRICS, isGauge, METRIC_RANGES, type MetricName, type MetricRange, type MetricSeries } from "@/lib/metrics/metric-names";
+import {
+  COUNTER_METRICS,
+  GAUGE_METRICS,
+  isGauge,
+  METRIC_RANGES,
+  type MetricName,
+  type MetricRange,
+  type MetricSeries,
+} from "@/lib/metrics/metric-names";
 
 const ALL_METRICS: readonly MetricName[] = [...GAUGE_METRICS, ...COUNTER_METRICS];
 
@@ -24,7 +32,9 @@ export async function getMetricSeries(range: MetricRange, now: number = Date.now
   const firstBucket = lastBucket - (count - 1) * bucketMs;
   const times = Array.from({ length: count }, (_, i) => firstBucket + i * bucketMs);
 
-  const values = Object.fromEntries(ALL_METRICS.map((metric) => [metric, times.map(() => (isGauge(metric) ? null : 0))])) as MetricSeries["values"];
+  const values = Object.fromEntries(
+    ALL_METRICS.map((metric) => [metric, times.map(() => (isGauge(metric) ? null : 0))]),
+  ) as MetricSeries["values"];
   const rows = await db.metricMinute.findMany({
     where: { minute: { gte: new Date(firstBucket) } },
     select: { metric: true, minute: true, value: true },

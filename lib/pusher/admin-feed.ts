@@ -108,7 +108,9 @@ export async function openInspectorChannels(): Promise<string[]> {
   ]);
   const now = Date.now();
   for (const [channel, until] of cache.justAuthorized) if (until <= now) cache.justAuthorized.delete(channel);
-  return admins.map((admin) => adminFeedChannels(admin).inspector).filter((channel) => occupied.has(channel) || cache.justAuthorized.has(channel));
+  return admins
+    .map((admin) => adminFeedChannels(admin).inspector)
+    .filter((channel) => occupied.has(channel) || cache.justAuthorized.has(channel));
 }
 
 /** Called when /pusher/auth signs an inspector channel: its lines start flowing without waiting for the cache. */

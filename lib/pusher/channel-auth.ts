@@ -1,7 +1,14 @@
 import "server-only";
 
 import { crossSiteRefusal } from "@/lib/auth/same-origin";
-import { checkLoadedSessionUser, checkSessionClaims, decodeSessionCookie, describeRejection, SESSION_USER_SELECT, type SessionUser } from "@/lib/auth/session";
+import {
+  checkLoadedSessionUser,
+  checkSessionClaims,
+  decodeSessionCookie,
+  describeRejection,
+  SESSION_USER_SELECT,
+  type SessionUser,
+} from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { jsonResponse } from "@/lib/http/json-response";
 import { countRefusal } from "@/lib/inspector/refusals";
@@ -31,9 +38,15 @@ function connectionChannelProblem(socketId: string, channel: string): string | n
  * only when the row is missing or another user's does it fall back to the separate session check,
  * so that a bad session still answers 401 rather than 403.
  */
-async function connectionChannelAnswer(claims: Awaited<ReturnType<typeof decodeSessionCookie>>, socketId: string, channel: string): Promise<Response> {
+async function connectionChannelAnswer(
+  claims: Awaited<ReturnType<typeof decodeSessionCookie>>,
+  socketId: string,
+  channel: string,
+): Promise<Response> {
   const problem = connectionChannelProblem(socketId, channel);
-  const row = problem ? null : await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, user: { select: SESSION_USER_SELECT } } });
+  const row = problem
+    ? null
+    : await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, user: { select: SESSION_USER_SELECT } } });
   const session = row && row.userId === claims?.id ? checkLoadedSessionUser(row.user, claims) : await checkSessionClaims(claims);
   if (!session.ok) return refuse(session.reason === "banned" ? 403 : 401, describeRejection(session), session.reason);
   if (problem) return refuse(403, problem, "channel-denied");

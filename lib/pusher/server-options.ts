@@ -16,7 +16,13 @@ export const PUSHER_REQUEST_TIMEOUT_MS = 5_000;
 
 /** Server SDK options for whichever backend the environment selects. */
 export function pusherServerOptions(backend: PusherBackend): Pusher.Options {
-  const base = { appId: backend.appId, key: backend.key, secret: backend.secret, useTLS: backend.useTLS, timeout: PUSHER_REQUEST_TIMEOUT_MS };
+  const base = {
+    appId: backend.appId,
+    key: backend.key,
+    secret: backend.secret,
+    useTLS: backend.useTLS,
+    timeout: PUSHER_REQUEST_TIMEOUT_MS,
+  };
   if (backend.kind === "hosted") return { ...base, cluster: backend.cluster };
   return { ...base, host: backend.host, port: String(backend.port) };
 }

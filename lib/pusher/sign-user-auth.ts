@@ -42,9 +42,13 @@ export async function handleUserAuth(request: Request): Promise<Response> {
   // The contacts query runs alongside it, so the watchlist does not lengthen the answer.
   let contacts: Awaited<ReturnType<typeof listContacts>>;
   try {
-    [contacts] = await Promise.all([listContacts(user.id), recordSignIn({ userId: user.id, socketId, userAgent: request.headers.get("user-agent") })]);
+    [contacts] = await Promise.all([
+      listContacts(user.id),
+      recordSignIn({ userId: user.id, socketId, userAgent: request.headers.get("user-agent") }),
+    ]);
   } catch (error) {
-    if (error instanceof SocketOwnedByAnotherUserError) return refuse(409, "This socket_id is already signed in as another user.", "socket-taken");
+    if (error instanceof SocketOwnedByAnotherUserError)
+      return refuse(409, "This socket_id is already signed in as another user.", "socket-taken");
     throw error;
   }
   const watchlist = contacts.map((contact) => contact.id);

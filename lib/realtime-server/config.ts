@@ -162,7 +162,12 @@ function requireAllowlist(entries: string[] | undefined): ReadonlySet<string> | 
 }
 
 export function resolveConfig(options: RealtimeServerOptions): ResolvedConfig {
-  const activityTimeoutSeconds = requireNumber("activityTimeoutSeconds", options.activityTimeoutSeconds, Defaults.activityTimeoutSeconds, 1);
+  const activityTimeoutSeconds = requireNumber(
+    "activityTimeoutSeconds",
+    options.activityTimeoutSeconds,
+    Defaults.activityTimeoutSeconds,
+    1,
+  );
   const pongTimeoutMs = requireNumber("pongTimeoutMs", options.pongTimeoutMs, Defaults.pongTimeoutMs, 1);
   const authorizedConnectionsTimeoutMs =
     options.authorizedConnectionsTimeoutMs === undefined
@@ -192,7 +197,12 @@ export function resolveConfig(options: RealtimeServerOptions): ResolvedConfig {
     pongTimeoutMs,
     maxPresenceMembers: requireNumber("maxPresenceMembers", options.maxPresenceMembers, Defaults.maxPresenceMembers, 1),
     maxUserInfoBytes: requireNumber("maxUserInfoBytes", options.maxUserInfoBytes, Defaults.maxUserInfoBytes, 0),
-    maxClientEventsPerSecond: requireNumber("maxClientEventsPerSecond", options.maxClientEventsPerSecond, Defaults.maxClientEventsPerSecond, 1),
+    maxClientEventsPerSecond: requireNumber(
+      "maxClientEventsPerSecond",
+      options.maxClientEventsPerSecond,
+      Defaults.maxClientEventsPerSecond,
+      1,
+    ),
     authorizedConnectionsTimeoutMs,
     authorizedConnectionsRequireSignIn: options.authorizedConnectionsRequireSignIn === true,
     maxConnections: requireLimit("maxConnections", options.maxConnections, Defaults.maxConnections),
@@ -207,7 +217,12 @@ export function resolveConfig(options: RealtimeServerOptions): ResolvedConfig {
       maxDurationMs: requireNumber("webhookRetry.maxDurationMs", retry.maxDurationMs, Defaults.webhookRetry.maxDurationMs, 0),
     },
     webhookBatchWindowMs: requireNumber("webhookBatchWindowMs", options.webhookBatchWindowMs, Defaults.webhookBatchWindowMs, 0),
-    maxBufferedBytesPerSocket: requireNumber("maxBufferedBytesPerSocket", options.maxBufferedBytesPerSocket, Defaults.maxBufferedBytesPerSocket, 1024),
+    maxBufferedBytesPerSocket: requireNumber(
+      "maxBufferedBytesPerSocket",
+      options.maxBufferedBytesPerSocket,
+      Defaults.maxBufferedBytesPerSocket,
+      1024,
+    ),
     cacheTtlMs: requireNumber("cacheTtlMs", options.cacheTtlMs, Defaults.cacheTtlMs, 1),
     maxCachedChannels: requireNumber("maxCachedChannels", options.maxCachedChannels, Defaults.maxCachedChannels, 1),
     sweepIntervalMs,

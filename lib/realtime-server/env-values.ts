@@ -16,12 +16,7 @@ export const optionalText = z.string().optional().transform(normalizeEnvValue);
 /** A whole number from min to max; unset: undefined. */
 export const wholeNumberText = (min: number, max: number) =>
   optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, "must be a whole number")
-      .transform(Number)
-      .pipe(z.number().int().min(min).max(max))
-      .optional(),
+    z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(min).max(max)).optional(),
   );
 
 export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
@@ -48,6 +43,9 @@ export const optionalTimeoutMsText = (defaultMs: number) =>
     if (value === "0" || value.toLowerCase() === "off") return undefined;
     const ms = parseTimeoutMs(value);
     if (ms !== undefined) return ms;
-    context.addIssue({ code: "custom", message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, or 0 / off to disable` });
+    context.addIssue({
+      code: "custom",
+      message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, or 0 / off to disable`,
+    });
     return z.NEVER;
   });

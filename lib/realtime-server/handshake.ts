@@ -27,7 +27,10 @@ export function handshakeProblem(request: IncomingMessage, key: string): Protoco
   const protocol = url.searchParams.get("protocol");
   if (protocol === null || protocol === "") return CloseCodes.noProtocol;
   if (Number(protocol) !== PROTOCOL_VERSION) {
-    return { code: CloseCodes.unsupportedProtocol.code, message: `Unsupported protocol version ${quoted(protocol, 10)} (supported: ${PROTOCOL_VERSION})` };
+    return {
+      code: CloseCodes.unsupportedProtocol.code,
+      message: `Unsupported protocol version ${quoted(protocol, 10)} (supported: ${PROTOCOL_VERSION})`,
+    };
   }
   return undefined;
 }

@@ -43,16 +43,31 @@ export class ConnectionLimits {
     const origin = request.headers.origin;
     if (!isOriginAllowed(this.config.allowedOrigins, origin)) {
       // The header is the client's to choose: logged JSON-encoded and shortened, like any input.
-      this.warnings.warn("origin", "connection refused: origin not allowed", { address, origin: origin?.slice(0, MAX_LOGGED_ORIGIN_CHARS) ?? null });
-      return { code: CloseCodes.originNotAllowed.code, message: `${CloseCodes.originNotAllowed.message}: ${origin === undefined ? "no Origin header" : quoted(origin)}` };
+      this.warnings.warn("origin", "connection refused: origin not allowed", {
+        address,
+        origin: origin?.slice(0, MAX_LOGGED_ORIGIN_CHARS) ?? null,
+      });
+      return {
+        code: CloseCodes.originNotAllowed.code,
+        message: `${CloseCodes.originNotAllowed.message}: ${origin === undefined ? "no Origin header" : quoted(origin)}`,
+      };
     }
     const { maxConnections, maxConnectionsPerIp } = this.config;
     if (this.registry.connections.size >= maxConnections) {
-      this.warnings.warn("max-connections", "connection refused: the server holds its maximum of connections", { address, limit: maxConnections });
-      return { code: CloseCodes.overConnectionQuota.code, message: `${CloseCodes.overConnectionQuota.message} (at most ${maxConnections} connections)` };
+      this.warnings.warn("max-connections", "connection refused: the server holds its maximum of connections", {
+        address,
+        limit: maxConnections,
+      });
+      return {
+        code: CloseCodes.overConnectionQuota.code,
+        message: `${CloseCodes.overConnectionQuota.message} (at most ${maxConnections} connections)`,
+      };
     }
     if ((this.connectionsByAddress.get(address) ?? 0) >= maxConnectionsPerIp) {
-      this.warnings.warn("max-connections-per-ip", "connection refused: the client address holds its maximum of connections", { address, limit: maxConnectionsPerIp });
+      this.warnings.warn("max-connections-per-ip", "connection refused: the client address holds its maximum of connections", {
+        address,
+        limit: maxConnectionsPerIp,
+      });
       return {
         code: CloseCodes.overConnectionQuota.code,
         message: `${CloseCodes.overConnectionQuota.message} (at most ${maxConnectionsPerIp} connections per client address)`,
@@ -93,14 +108,25 @@ export class ConnectionLimits {
     if (connection.framesInWindow === limit + 1) {
       connection.floodedWindows += 1;
       if (connection.floodedWindows >= FLOOD_WINDOWS) return this.flooding(connection, limit);
-      connection.sendError(`${SoftErrorCodes.frameRateLimit.message} (at most ${limit} messages per second)`, SoftErrorCodes.frameRateLimit.code);
-      this.warnings.warn("frame-rate", "messages dropped: socket over its frame rate limit", { socketId: connection.socketId, address: connection.address, limit });
+      connection.sendError(
+        `${SoftErrorCodes.frameRateLimit.message} (at most ${limit} messages per second)`,
+        SoftErrorCodes.frameRateLimit.code,
+      );
+      this.warnings.warn("frame-rate", "messages dropped: socket over its frame rate limit", {
+        socketId: connection.socketId,
+        address: connection.address,
+        limit,
+      });
     }
     return connection.framesInWindow > FLOOD_FACTOR * limit ? this.flooding(connection, limit) : "drop";
   }
 
   private flooding(connection: Connection, limit: number): FrameVerdict {
-    this.warnings.warn("flood", "socket closed: it kept sending over its frame rate limit", { socketId: connection.socketId, address: connection.address, limit });
+    this.warnings.warn("flood", "socket closed: it kept sending over its frame rate limit", {
+      socketId: connection.socketId,
+      address: connection.address,
+      limit,
+    });
     return "close";
   }
 
@@ -116,7 +142,11 @@ export class ConnectionLimits {
     const ownUserChannel = connection.user && connection.channels?.has(`${ChannelPrefixes.serverToUser}${connection.user.id}`) ? 1 : 0;
     if (joined - ownUserChannel < limit) return true;
     const error = `${SoftErrorCodes.channelLimit.message} (at most ${limit} channels per connection)`;
-    connection.sendEvent(PusherEvents.subscriptionError, { type: "LimitReached", error, status: SoftErrorCodes.channelLimit.code }, channelName);
+    connection.sendEvent(
+      PusherEvents.subscriptionError,
+      { type: "LimitReached", error, status: SoftErrorCodes.channelLimit.code },
+      channelName,
+    );
     this.warnings.warn("channel-limit", "subscription refused: socket joined its maximum of channels", {
       socketId: connection.socketId,
       address: connection.address,

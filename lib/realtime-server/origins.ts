@@ -28,7 +28,8 @@ export function originEntryProblem(entry: string): string | undefined {
 /** The problem with a whole list, naming the entry; "*" means any origin and must stand alone. */
 export function allowlistProblem(entries: readonly string[]): string | undefined {
   if (entries.length === 0) return "must list at least one origin (omit it to allow any)";
-  if (entries.includes(ANY_ORIGIN) && entries.length > 1) return `${quoted(ANY_ORIGIN)} allows any origin and cannot be combined with others`;
+  if (entries.includes(ANY_ORIGIN) && entries.length > 1)
+    return `${quoted(ANY_ORIGIN)} allows any origin and cannot be combined with others`;
   for (const [index, entry] of entries.entries()) {
     const problem = originEntryProblem(entry);
     if (problem !== undefined) return `entry ${index}: ${problem}`;

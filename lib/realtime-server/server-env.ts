@@ -66,7 +66,9 @@ export function optionsFromEnvironment(
   } else {
     const missing = CREDENTIAL_VARIABLES.filter((name) => env[name] === undefined);
     if (missing.length > 0) {
-      throw new Error(`missing required environment variable ${missing.join(", ")} (set all of ${CREDENTIAL_VARIABLES.join(", ")} or none)`);
+      throw new Error(
+        `missing required environment variable ${missing.join(", ")} (set all of ${CREDENTIAL_VARIABLES.join(", ")} or none)`,
+      );
     }
     credentials = { appId: env.PUSHER_APP_ID ?? "", key: env.PUSHER_KEY ?? "", secret: env.PUSHER_SECRET ?? "" };
   }
@@ -81,7 +83,10 @@ export function optionsFromEnvironment(
 }
 
 type ParsedEnvironment = z.output<typeof environmentSchema>;
-export type LimitOptions = Pick<RealtimeServerOptions, "maxConnections" | "maxConnectionsPerIp" | "maxChannelsPerConnection" | "maxFramesPerSecond" | "allowedOrigins">;
+export type LimitOptions = Pick<
+  RealtimeServerOptions,
+  "maxConnections" | "maxConnectionsPerIp" | "maxChannelsPerConnection" | "maxFramesPerSecond" | "allowedOrigins"
+>;
 
 /** Unset limits keep the library defaults (generous; see config.ts). */
 function limitOptions(env: ParsedEnvironment): LimitOptions {
@@ -99,13 +104,15 @@ function limitOptions(env: ParsedEnvironment): LimitOptions {
  * server with credentials and ports of its own. Errors name the variable, as optionsFromEnvironment's.
  */
 export function limitsFromEnvironment(environment: Record<string, string | undefined>): LimitOptions {
-  const parsed = environmentSchema.pick({
-    PUSHER_MAX_CONNECTIONS: true,
-    PUSHER_MAX_CONNECTIONS_PER_IP: true,
-    PUSHER_MAX_CHANNELS_PER_CONNECTION: true,
-    PUSHER_MAX_FRAMES_PER_SECOND: true,
-    PUSHER_ALLOWED_ORIGINS: true,
-  }).safeParse(environment);
+  const parsed = environmentSchema
+    .pick({
+      PUSHER_MAX_CONNECTIONS: true,
+      PUSHER_MAX_CONNECTIONS_PER_IP: true,
+      PUSHER_MAX_CHANNELS_PER_CONNECTION: true,
+      PUSHER_MAX_FRAMES_PER_SECOND: true,
+      PUSHER_ALLOWED_ORIGINS: true,
+    })
+    .safeParse(environment);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path[0]?.toString() ?? "environment"} ${issue.message}`);
     throw new Error(`invalid environment: ${problems.join("; ")}`);

@@ -34,7 +34,8 @@ export class ThrottledWarnings {
   flush(now = Date.now()): void {
     for (const [kind, state] of this.kinds) {
       if (now - state.lastLoggedAt < this.intervalMs) continue;
-      if (state.heldBack > 0) this.logger.warn(`${state.message} (repeated)`, { times: state.heldBack, withinMs: now - state.lastLoggedAt });
+      if (state.heldBack > 0)
+        this.logger.warn(`${state.message} (repeated)`, { times: state.heldBack, withinMs: now - state.lastLoggedAt });
       this.kinds.delete(kind);
     }
   }

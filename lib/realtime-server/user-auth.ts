@@ -141,7 +141,10 @@ export class UserAuthentication {
   private notifyWatchers(userId: string, change: WatchlistChange): void {
     const watchers = this.registry.watchersOf(userId);
     if (!watchers) return;
-    const frame = encodeForFanOut(serializeEvent(PusherEvents.watchlistEvents, { events: [{ name: change, user_ids: [userId] }] }), watchers.size);
+    const frame = encodeForFanOut(
+      serializeEvent(PusherEvents.watchlistEvents, { events: [{ name: change, user_ids: [userId] }] }),
+      watchers.size,
+    );
     for (const watcher of watchers) watcher.sendRaw(frame);
   }
 }

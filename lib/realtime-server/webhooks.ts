@@ -164,7 +164,12 @@ export class WebhookDispatcher implements WebhookSink {
       this.options.logger.warn("webhook delivery abandoned", { url: delivery.url, attempts: delivery.attempts, reason });
       return;
     }
-    this.options.logger.warn("webhook delivery failed, will retry", { url: delivery.url, attempts: delivery.attempts, retryInMs: delay, reason });
+    this.options.logger.warn("webhook delivery failed, will retry", {
+      url: delivery.url,
+      attempts: delivery.attempts,
+      retryInMs: delay,
+      reason,
+    });
     delivery.retryTimer = setTimeout(() => this.attempt(delivery, true), delay);
     delivery.retryTimer.unref();
   }

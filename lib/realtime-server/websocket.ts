@@ -212,7 +212,10 @@ export class SocketGateway {
   }
 
   private dropSlowConsumer(connection: Connection): void {
-    this.logger.warn("dropping socket whose send buffer is full", { socketId: connection.socketId, bufferedBytes: connection.bufferedBytes });
+    this.logger.warn("dropping socket whose send buffer is full", {
+      socketId: connection.socketId,
+      bufferedBytes: connection.bufferedBytes,
+    });
     connection.terminate();
     this.release(connection);
   }

@@ -26,10 +26,12 @@ export function parseRosterChanged(data: unknown): RosterChangedPayload | null {
   if (!totals || !Number.isSafeInteger(totals.onlineUsers) || !Number.isSafeInteger(totals.connections)) return null;
   if (payload.changes !== null && !Array.isArray(payload.changes)) return null;
   for (const change of payload.changes ?? []) {
-    if (!change || typeof change.userId !== "string" || !Number.isSafeInteger(change.connectionCount) || change.connectionCount < 0) return null;
+    if (!change || typeof change.userId !== "string" || !Number.isSafeInteger(change.connectionCount) || change.connectionCount < 0)
+      return null;
     if (change.connectionCount > 0) {
       const entry = change as Partial<OnlineChange>;
-      if (typeof entry.name !== "string" || typeof entry.email !== "string" || (entry.role !== "USER" && entry.role !== "ADMIN")) return null;
+      if (typeof entry.name !== "string" || typeof entry.email !== "string" || (entry.role !== "USER" && entry.role !== "ADMIN"))
+        return null;
       if (!Number.isFinite(entry.signedInSince) || !Number.isFinite(entry.lastActivityAt)) return null;
     }
   }
@@ -65,7 +67,11 @@ function compareToRow(change: OnlineChange, row: RosterEntry, { sort, dir }: Ros
   if (sort === "name") return sign * (compareNamesSafely(change.name, row.name) || compareNamesSafely(change.email, row.email));
   const key = (entry: { connectionCount: number; signedInSince: number; lastActivityAt: number }) =>
     sort === "connections" ? entry.connectionCount : sort === "signed-in" ? entry.signedInSince : entry.lastActivityAt;
-  const rowKey = key({ connectionCount: row.connectionCount, signedInSince: Date.parse(row.signedInSince), lastActivityAt: Date.parse(row.lastActivityAt) });
+  const rowKey = key({
+    connectionCount: row.connectionCount,
+    signedInSince: Date.parse(row.signedInSince),
+    lastActivityAt: Date.parse(row.lastActivityAt),
+  });
   // Ties are broken by user id in SQL; treated as unsure rather than re-deriving the collation.
   return sign * Math.sign(key(change) - rowKey);
 }

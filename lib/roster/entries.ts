@@ -54,13 +54,21 @@ export function toEntry(user: RosterUser, group: ConnectionGroup | undefined): R
  * round trips on PostgreSQL and hold SQLite's lock against the sign-ins): a read that straddles a
  * change is harmless, since that change sends its own delta.
  */
-export async function getRosterChanges(userIds: readonly string[], now: Date = new Date()): Promise<{ totals: RosterTotals; changes: RosterUserChange[] }> {
+export async function getRosterChanges(
+  userIds: readonly string[],
+  now: Date = new Date(),
+): Promise<{ totals: RosterTotals; changes: RosterUserChange[] }> {
   const live = liveConnectionWhere(now);
   const ids = [...userIds];
   const [onlineUsers, connections, groups, users] = await Promise.all([
     db.user.count({ where: onlineUsersWhere(live, undefined) }),
     db.realtimeConnection.count({ where: live }),
-    db.realtimeConnection.groupBy({ by: ["userId"], where: { AND: [live, { userId: { in: ids } }] }, orderBy: { userId: "asc" }, ...GROUP_AGGREGATES }),
+    db.realtimeConnection.groupBy({
+      by: ["userId"],
+      where: { AND: [live, { userId: { in: ids } }] },
+      orderBy: { userId: "asc" },
+      ...GROUP_AGGREGATES,
+    }),
     db.user.findMany({ where: { id: { in: ids } }, select: USER_SELECT }),
   ]);
   const byUser = new Map(groups.map((group) => [group.userId, group]));

@@ -7,5 +7,8 @@ import { DEFAULT_SORT_DIRECTION, type RosterQuery } from "@/lib/roster/roster-ty
  * console's links and fetches build it in the browser.
  */
 export function rosterQueryString({ q, page, sort, dir }: RosterQuery): string {
-  return pagedQueryString({ q, sort: sort === "name" ? undefined : sort, dir: dir === DEFAULT_SORT_DIRECTION[sort] ? undefined : dir }, page);
+  return pagedQueryString(
+    { q, sort: sort === "name" ? undefined : sort, dir: dir === DEFAULT_SORT_DIRECTION[sort] ? undefined : dir },
+    page,
+  );
 }

@@ -100,7 +100,10 @@ export async function reconcileWithOccupied(occupied: ReadonlySet<string>, now: 
     after = rows[rows.length - 1]!.id;
 
     const stale = rows.filter((row) => row.signedInAt < cutoff && !occupied.has(row.socketId));
-    for (const ids of chunked(stale.map((row) => row.id), RECONCILE_WRITE_CHUNK)) {
+    for (const ids of chunked(
+      stale.map((row) => row.id),
+      RECONCILE_WRITE_CHUNK,
+    )) {
       // signedInAt again in the delete: it never moves, so this only guards against a clock mix-up.
       removed += (await db.realtimeConnection.deleteMany({ where: { id: { in: ids }, signedInAt: { lt: cutoff } } })).count;
     }
@@ -108,8 +111,12 @@ export async function reconcileWithOccupied(occupied: ReadonlySet<string>, now: 
     // the app was down); the occupied channel is the same proof, so confirm instead of dropping a
     // user who is really online.
     const missed = rows.filter((row) => row.confirmedAt === null && occupied.has(row.socketId));
-    for (const ids of chunked(missed.map((row) => row.id), RECONCILE_WRITE_CHUNK)) {
-      confirmed += (await db.realtimeConnection.updateMany({ where: { id: { in: ids }, confirmedAt: null }, data: { confirmedAt: now } })).count;
+    for (const ids of chunked(
+      missed.map((row) => row.id),
+      RECONCILE_WRITE_CHUNK,
+    )) {
+      confirmed += (await db.realtimeConnection.updateMany({ where: { id: { in: ids }, confirmedAt: null }, data: { confirmedAt: now } }))
+        .count;
     }
     for (const row of stale) changedUsers.add(row.userId);
     for (const row of missed) changedUsers.add(row.userId);
@@ -151,7 +158,10 @@ export async function usersWithProvenConnections(userIds: readonly string[], now
   if (!occupied) return proven;
   const live = pending.filter((row) => occupied.has(row.socketId));
   if (live.length > 0) {
-    for (const socketIds of chunked(live.map((row) => row.socketId), RECONCILE_WRITE_CHUNK)) {
+    for (const socketIds of chunked(
+      live.map((row) => row.socketId),
+      RECONCILE_WRITE_CHUNK,
+    )) {
       await db.realtimeConnection.updateMany({ where: { socketId: { in: socketIds }, confirmedAt: null }, data: { confirmedAt: now } });
     }
     for (const row of live) proven.add(row.userId);
@@ -187,7 +197,10 @@ const throttle: ReconcileThrottle = (globalForReconcile.rosterReconcile ??= { la
  *
  * Never throws: a failed reconciliation is logged and the roster is served from the database as is.
  */
-export async function maybeReconcileRoster(now: Date = new Date(), { maxWaitMs = RECONCILE_MAX_WAIT_MS } = {}): Promise<ReconcileResult | null> {
+export async function maybeReconcileRoster(
+  now: Date = new Date(),
+  { maxWaitMs = RECONCILE_MAX_WAIT_MS } = {},
+): Promise<ReconcileResult | null> {
   if (!throttle.running) {
     if (now.getTime() - throttle.lastStartedAt < RECONCILE_INTERVAL_MS) return null;
     throttle.lastStartedAt = now.getTime();

@@ -42,7 +42,10 @@ export async function recordSignIn({ userId, socketId, userAgent }: RecordSignIn
   } catch (error) {
     if ((error as { code?: unknown }).code !== "P2002") throw error;
     // The unique socketId exists: a sign-in again on the same socket refreshes the user's own row.
-    const { count } = await db.realtimeConnection.updateMany({ where: { socketId, userId }, data: { lastActivityAt: now, userAgent: agent } });
+    const { count } = await db.realtimeConnection.updateMany({
+      where: { socketId, userId },
+      data: { lastActivityAt: now, userAgent: agent },
+    });
     if (count === 0) throw new SocketOwnedByAnotherUserError(`socket ${socketId} belongs to another user`);
     notifyRosterChanged("sign-in", userId);
     return;

@@ -109,7 +109,8 @@ async function buildPayload(batch: PendingBatch, version: number): Promise<Roste
     totals,
     changes: batch.userIds ? changes : null,
   };
-  if (payload.changes && Buffer.byteLength(JSON.stringify(payload)) > ROSTER_DELTA_MAX_BYTES) return { ...payload, userId: null, changes: null };
+  if (payload.changes && Buffer.byteLength(JSON.stringify(payload)) > ROSTER_DELTA_MAX_BYTES)
+    return { ...payload, userId: null, changes: null };
   return payload;
 }
 

@@ -15,14 +15,31 @@ export const ROSTER_PAGE_SIZE = 50;
 /** The live-connection aggregates of the given users (a page's worth). */
 async function groupsOf(live: Prisma.RealtimeConnectionWhereInput, userIds: string[]): Promise<ConnectionGroup[]> {
   if (userIds.length === 0) return [];
-  const groups = await db.realtimeConnection.groupBy({ by: ["userId"], where: { AND: [live, { userId: { in: userIds } }] }, orderBy: { userId: "asc" }, ...GROUP_AGGREGATES });
+  const groups = await db.realtimeConnection.groupBy({
+    by: ["userId"],
+    where: { AND: [live, { userId: { in: userIds } }] },
+    orderBy: { userId: "asc" },
+    ...GROUP_AGGREGATES,
+  });
   return groups;
 }
 
 /** One page of the users' connection groups in an aggregate order (connections, sign-in, activity). */
-async function pagedGroups(live: Prisma.RealtimeConnectionWhereInput, query: RosterQuery, skip: number, take: number): Promise<ConnectionGroup[]> {
+async function pagedGroups(
+  live: Prisma.RealtimeConnectionWhereInput,
+  query: RosterQuery,
+  skip: number,
+  take: number,
+): Promise<ConnectionGroup[]> {
   const where: Prisma.RealtimeConnectionWhereInput = query.q ? { AND: [live, { user: searchWhere(query.q) }] } : live;
-  const groups = await db.realtimeConnection.groupBy({ by: ["userId"], where, orderBy: groupOrder(query), skip, take, ...GROUP_AGGREGATES });
+  const groups = await db.realtimeConnection.groupBy({
+    by: ["userId"],
+    where,
+    orderBy: groupOrder(query),
+    skip,
+    take,
+    ...GROUP_AGGREGATES,
+  });
   return groups;
 }
 
@@ -30,7 +47,11 @@ async function pagedGroups(live: Prisma.RealtimeConnectionWhereInput, query: Ros
 type GroupOrder = Pick<Prisma.RealtimeConnectionOrderByWithAggregationInput, "_count" | "_min" | "_max" | "userId">;
 function groupOrder({ sort, dir }: RosterQuery): GroupOrder[] {
   const key: GroupOrder =
-    sort === "connections" ? { _count: { id: dir } } : sort === "signed-in" ? { _min: { signedInAt: dir } } : { _max: { lastActivityAt: dir } };
+    sort === "connections"
+      ? { _count: { id: dir } }
+      : sort === "signed-in"
+        ? { _min: { signedInAt: dir } }
+        : { _max: { lastActivityAt: dir } };
   return [key, { userId: "asc" }];
 }
 
@@ -59,10 +80,15 @@ export async function getRosterPage(query: RosterQuery, now: Date = new Date(), 
   if (query.sort === "name") {
     const order: Prisma.UserOrderByWithRelationInput[] = [{ name: query.dir }, { email: query.dir }, { id: query.dir }];
     users = await db.user.findMany({ where: matching, orderBy: order, skip, take: pageSize, select: USER_SELECT });
-    groups = await groupsOf(live, users.map((user) => user.id));
+    groups = await groupsOf(
+      live,
+      users.map((user) => user.id),
+    );
   } else {
     groups = await pagedGroups(live, query, skip, pageSize);
-    users = groups.length ? await db.user.findMany({ where: { id: { in: groups.map((group) => group.userId) } }, select: USER_SELECT }) : [];
+    users = groups.length
+      ? await db.user.findMany({ where: { id: { in: groups.map((group) => group.userId) } }, select: USER_SELECT })
+      : [];
   }
   const [onlineUsers, connections, matchingCount] = await counting;
   const total = matchingCount ?? onlineUsers;

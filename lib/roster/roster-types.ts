@@ -55,13 +55,7 @@ export interface RosterPage extends RosterTotals {
 
 /** Why admins were told the roster changed (diagnostics only). */
 export type RosterChangeReason =
-  | "sign-in"
-  | "connection-confirmed"
-  | "connection-closed"
-  | "kick"
-  | "ban"
-  | "sign-out-everywhere"
-  | "reconcile";
+  "sign-in" | "connection-confirmed" | "connection-closed" | "kick" | "ban" | "sign-out-everywhere" | "reconcile";
 
 /** A user's state after the change: offline, or their roster entry (times as epoch ms, to stay small). */
 export type RosterUserChange =

@@ -19,7 +19,10 @@ export function snapshotProductionBuild(build: boolean, target = resolve("tmp", 
     // Everything but the build cache and dev-server output.
     `for entry in .next/*; do case "$entry" in .next/cache|.next/dev) ;; *) cp -a "$entry" "${target}/.next/" ;; esac; done`,
   ].join(" ");
-  execFileSync("flock", [BUILD_LOCK, "-c", script], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  execFileSync("flock", [BUILD_LOCK, "-c", script], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   mkdirSync(target, { recursive: true });
   cpSync("next.config.mjs", join(target, "next.config.mjs"));
   if (existsSync("public")) {

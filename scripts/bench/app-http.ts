@@ -83,7 +83,13 @@ export class BrowserHttp {
     const csrf = await this.get("/api/auth/csrf");
     if (csrf.status !== 200) return { ok: false, ms: performance.now() - startedAt, status: csrf.status };
     const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
-    const answer = await this.postForm("/api/auth/callback/credentials", { csrfToken, email, password, callbackUrl: `${this.options.appUrl}/`, json: "true" });
+    const answer = await this.postForm("/api/auth/callback/credentials", {
+      csrfToken,
+      email,
+      password,
+      callbackUrl: `${this.options.appUrl}/`,
+      json: "true",
+    });
     const ok = [...this.cookies.keys()].some((name) => name.endsWith("next-auth.session-token"));
     return { ok: ok && answer.status < 400, ms: performance.now() - startedAt, status: answer.status };
   }
@@ -104,15 +110,24 @@ export class BrowserHttp {
     }
     const startedAt = performance.now();
     return new Promise((resolve, reject) => {
-      const req = httpRequest(url, { method, headers, agent: agentFor(this.options.localAddress), timeout: this.options.timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          this.storeCookies(res.headers["set-cookie"]);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - startedAt });
-        });
-        res.on("error", reject);
-      });
+      const req = httpRequest(
+        url,
+        { method, headers, agent: agentFor(this.options.localAddress), timeout: this.options.timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            this.storeCookies(res.headers["set-cookie"]);
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString("utf8"),
+              ms: performance.now() - startedAt,
+            });
+          });
+          res.on("error", reject);
+        },
+      );
       req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out after ${this.options.timeoutMs} ms`)));
       req.on("error", reject);
       req.end(body);

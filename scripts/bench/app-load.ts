@@ -63,7 +63,10 @@ async function authorize(browser: Browser, path: string, fields: Record<string, 
 
 function openTab(browser: Browser): Tab {
   if (!config) throw new Error("configure first");
-  const tab = { index: tabs.length, browser, signins: 0, lastSignedInAt: 0, terminatedAt: null, closed: false } as Omit<Tab, "client"> as Tab;
+  const tab = { index: tabs.length, browser, signins: 0, lastSignedInAt: 0, terminatedAt: null, closed: false } as Omit<
+    Tab,
+    "client"
+  > as Tab;
   tab.client = createRealtimeClient({
     config,
     onSignedIn: () => {
@@ -74,7 +77,10 @@ function openTab(browser: Browser): Tab {
       if (state.terminated && tab.terminatedAt === null) tab.terminatedAt = now();
     },
     fetch: (input, init) => fetch(new URL(String(input), appUrl), init),
-    userAuthentication: { customHandler: ({ socketId }, callback) => void authorize(browser, "/pusher/user-auth", { socket_id: socketId }, callback as AuthCallback) },
+    userAuthentication: {
+      customHandler: ({ socketId }, callback) =>
+        void authorize(browser, "/pusher/user-auth", { socket_id: socketId }, callback as AuthCallback),
+    },
     channelAuthorization: {
       customHandler: ({ socketId, channelName }, callback) =>
         void authorize(browser, "/pusher/auth", { socket_id: socketId, channel_name: channelName }, callback as AuthCallback),
@@ -123,7 +129,16 @@ const openTabs = () => tabs.filter((tab) => !tab.closed && tab.terminatedAt === 
 
 function snapshot(tab: Tab): TabSnapshot {
   const state = tab.client.getState();
-  return { index: tab.index, userId: tab.browser.userId, socketId: state.socketId, status: state.status, signins: tab.signins, live: isLive(tab), closed: tab.closed, terminatedAt: tab.terminatedAt };
+  return {
+    index: tab.index,
+    userId: tab.browser.userId,
+    socketId: state.socketId,
+    status: state.status,
+    signins: tab.signins,
+    live: isLive(tab),
+    closed: tab.closed,
+    terminatedAt: tab.terminatedAt,
+  };
 }
 
 async function handle(command: LoadCommand): Promise<LoadReply> {
@@ -170,13 +185,21 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       for (let index = 0; index < command.tabs; index++) {
         inFlight.push(openTab(browsers[(first + index) % browsers.length]!));
         if (inFlight.length >= command.concurrency) {
-          await waitUntil(() => inFlight.some((tab) => isLive(tab) || isDead(tab)), command.timeoutMs, () => "no tab of the batch signed in");
+          await waitUntil(
+            () => inFlight.some((tab) => isLive(tab) || isDead(tab)),
+            command.timeoutMs,
+            () => "no tab of the batch signed in",
+          );
           inFlight = inFlight.filter((tab) => !isLive(tab) && !isDead(tab));
         }
       }
       const opened = tabs.slice(first);
       const settled = (tab: Tab) => isLive(tab) || isDead(tab);
-      await waitUntil(() => opened.every(settled), command.timeoutMs, () => `tabs not signed in: ${describeTabs(opened.filter((tab) => !settled(tab)))}`);
+      await waitUntil(
+        () => opened.every(settled),
+        command.timeoutMs,
+        () => `tabs not signed in: ${describeTabs(opened.filter((tab) => !settled(tab)))}`,
+      );
       const dead = opened.filter(isDead);
       // Dead tabs are out of the run (closed), so later phases measure the live ones only.
       for (const tab of dead) {
@@ -200,19 +223,32 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       // Every open tab has signed in at least `atLeast` times in total and is live on its socket.
       const startedAt = performance.now();
       const pending = () => openTabs().filter((tab) => (tab.signins < command.atLeast || !isLive(tab)) && !isDead(tab));
-      await waitUntil(() => pending().length === 0, command.timeoutMs, () => `open tabs not signed in again: ${describeTabs(pending())}`);
+      await waitUntil(
+        () => pending().length === 0,
+        command.timeoutMs,
+        () => `open tabs not signed in again: ${describeTabs(pending())}`,
+      );
       const lost = openTabs().filter(isDead);
       const open = openTabs().filter((tab) => !isDead(tab));
       for (const tab of lost) {
         tab.closed = true;
         tab.client.stop();
       }
-      return { op: "signed-in", lost: lost.length, elapsedMs: performance.now() - startedAt, lastSignedInAt: Math.max(...open.map((tab) => tab.lastSignedInAt)) };
+      return {
+        op: "signed-in",
+        lost: lost.length,
+        elapsedMs: performance.now() - startedAt,
+        lastSignedInAt: Math.max(...open.map((tab) => tab.lastSignedInAt)),
+      };
     }
 
     case "wait-terminated": {
       const targets = tabs.filter((tab) => !tab.closed && tab.browser.userId === command.userId);
-      await waitUntil(() => targets.every((tab) => tab.terminatedAt !== null), command.timeoutMs, () => `user ${command.userId}'s tabs not terminated`);
+      await waitUntil(
+        () => targets.every((tab) => tab.terminatedAt !== null),
+        command.timeoutMs,
+        () => `user ${command.userId}'s tabs not terminated`,
+      );
       return { op: "terminated", at: targets.map((tab) => tab.terminatedAt!), tabs: targets.length };
     }
 

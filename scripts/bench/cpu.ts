@@ -43,7 +43,13 @@ export async function since(server: ServerHandle, start: Snapshot): Promise<Phas
   const loadMs = (end.load.user + end.load.system - start.load.user - start.load.system) / 1000;
   const otherCpuMs =
     end.machine === undefined || start.machine === undefined ? undefined : Math.max(0, end.machine - start.machine - serverMs - loadMs);
-  return { wallMs, serverCpuMs: serverMs, loadCpuMs: loadMs, otherCpuMs, otherCores: otherCpuMs === undefined ? undefined : otherCpuMs / wallMs };
+  return {
+    wallMs,
+    serverCpuMs: serverMs,
+    loadCpuMs: loadMs,
+    otherCpuMs,
+    otherCores: otherCpuMs === undefined ? undefined : otherCpuMs / wallMs,
+  };
 }
 
 /** Cores' worth of CPU the machine is using right now, sampled over `ms` (before the bench adds its own). */

@@ -6,6 +6,4 @@ export type FloorMode = "net" | "ws";
 export type FloorParentMessage = { type: "fanout" } | { type: "cpu" } | { type: "stop" };
 
 export type FloorChildMessage =
-  | { type: "ready"; port: number }
-  | { type: "fanned-out"; sockets: number }
-  | { type: "cpu"; usage: NodeJS.CpuUsage };
+  { type: "ready"; port: number } | { type: "fanned-out"; sockets: number } | { type: "cpu"; usage: NodeJS.CpuUsage };

@@ -32,7 +32,9 @@ export class InspectorProfiler {
   private call<T>(method: string, params: object = {}): Promise<T> {
     const id = this.nextId++;
     const answer = new Promise<T>((resolve, reject) =>
-      this.pending.set(id, (message) => (message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message.result as T))),
+      this.pending.set(id, (message) =>
+        message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message.result as T),
+      ),
     );
     this.ws.send(JSON.stringify({ id, method, params }));
     return withTimeout(answer, 60_000, `inspector ${method}`).finally(() => this.pending.delete(id));

@@ -177,7 +177,9 @@ export class ClientFleet {
     return new Promise<void>((resolve, reject) => {
       const awaiting = new Set<string>();
       const timer = setTimeout(() => {
-        fail(`client ${index} did not finish connect/sign-in/subscribe within ${options.perClientTimeoutMs} ms (waiting for: ${[...awaiting].join(", ") || "open"})`);
+        fail(
+          `client ${index} did not finish connect/sign-in/subscribe within ${options.perClientTimeoutMs} ms (waiting for: ${[...awaiting].join(", ") || "open"})`,
+        );
       }, options.perClientTimeoutMs);
       const fail = (reason: string) => {
         clearTimeout(timer);

@@ -27,7 +27,9 @@ export interface HotFunction {
 function shortLocation(url: string, line: number): string {
   if (!url) return "(native)";
   const path = url.replace(/^file:\/\//, "");
-  const trimmed = path.includes("node_modules/") ? path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length) : path.replace(/^.*?\/(lib|scripts)\//, "$1/");
+  const trimmed = path.includes("node_modules/")
+    ? path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length)
+    : path.replace(/^.*?\/(lib|scripts)\//, "$1/");
   return `${trimmed}:${line + 1}`;
 }
 
@@ -68,7 +70,12 @@ export function hotFunctions(file: string, top: number): { totalMs: number; busy
     .filter((entry) => entry.name !== "(idle)")
     .sort((a, b) => b.micros - a.micros)
     .slice(0, top)
-    .map((entry) => ({ name: entry.name, location: entry.location, selfMs: entry.micros / 1000, percent: (100 * entry.micros) / busyMicros }));
+    .map((entry) => ({
+      name: entry.name,
+      location: entry.location,
+      selfMs: entry.micros / 1000,
+      percent: (100 * entry.micros) / busyMicros,
+    }));
   return { totalMs: totalMicros / 1000, busyMs: busyMicros / 1000, functions };
 }
 
@@ -81,6 +88,8 @@ if (require.main === module) {
   const { totalMs, busyMs, functions } = hotFunctions(file, Number(top ?? 25));
   process.stdout.write(`profile ${file}: ${totalMs.toFixed(0)} ms sampled, ${busyMs.toFixed(0)} ms busy\n`);
   for (const entry of functions) {
-    process.stdout.write(`${entry.selfMs.toFixed(1).padStart(9)} ms ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}  ${entry.location}\n`);
+    process.stdout.write(
+      `${entry.selfMs.toFixed(1).padStart(9)} ms ${entry.percent.toFixed(1).padStart(5)}%  ${entry.name}  ${entry.location}\n`,
+    );
   }
 }

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     server.close().then(
       () => {
         send({ type: "stopped" });
-            process.exit(0);
+        process.exit(0);
       },
       () => process.exit(1),
     );

@@ -127,11 +127,25 @@ function signinOne(client: RawClient, pusher: Pusher, users: number, variant: Us
   });
 }
 
-async function measure(backend: string, server: BenchProcess, port: number, credentials: AppCredentials, connections: number, variant: UserDataVariant): Promise<BackendFigures> {
+async function measure(
+  backend: string,
+  server: BenchProcess,
+  port: number,
+  credentials: AppCredentials,
+  connections: number,
+  variant: UserDataVariant,
+): Promise<BackendFigures> {
   await sleep(2_000);
   const freshRssBytes = server.rssBytes();
   const url = `ws://127.0.0.1:${port}/app/${credentials.key}?protocol=7&client=js&version=8.6.0`;
-  const pusher = new Pusher({ appId: credentials.appId, key: credentials.key, secret: credentials.secret, host: "127.0.0.1", port: String(port), useTLS: false });
+  const pusher = new Pusher({
+    appId: credentials.appId,
+    key: credentials.key,
+    secret: credentials.secret,
+    host: "127.0.0.1",
+    port: String(port),
+    useTLS: false,
+  });
   const users = Math.max(1, Math.ceil(connections / 5));
 
   let cpu = server.cpuMs();
@@ -187,11 +201,21 @@ export async function compareWithSoketi(
             spawnRealtime(credentials, port, "", options.embeddedNodeArgs, { PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "off" })
           : backend === "soketi 1.6.1"
             ? spawnSoketi(credentials, port)
-            : BenchProcess.spawn(backend, ["--import", "tsx", join(__dirname, "ws-floor-server.ts"), String(port), credentials.key, credentials.secret], process.env);
+            : BenchProcess.spawn(
+                backend,
+                ["--import", "tsx", join(__dirname, "ws-floor-server.ts"), String(port), credentials.key, credentials.secret],
+                process.env,
+              );
       try {
         await server.waitReady(port, 60_000);
         log(`${backend}, ${variant} user_data: ${connections} connections, then sign-ins`);
-        results.push(await withTimeout(measure(backend, server, port, credentials, connections, variant), 10 * 60_000, `${backend} sign-in comparison`));
+        results.push(
+          await withTimeout(
+            measure(backend, server, port, credentials, connections, variant),
+            10 * 60_000,
+            `${backend} sign-in comparison`,
+          ),
+        );
       } finally {
         await server.stop(10_000);
       }
@@ -199,4 +223,3 @@ export async function compareWithSoketi(
   }
   return results;
 }
-

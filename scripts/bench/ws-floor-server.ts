@@ -34,7 +34,12 @@ server.on("upgrade", (request, socket, head) => {
     const client = ws as WebSocket & { socketId: string };
     client.socketId = `${randomInt(1, 2 ** 31)}.${randomInt(1, 2 ** 31)}`;
     client.on("message", (data: RawData) => onMessage(client, data));
-    client.send(JSON.stringify({ event: "pusher:connection_established", data: JSON.stringify({ socket_id: client.socketId, activity_timeout: 120 }) }));
+    client.send(
+      JSON.stringify({
+        event: "pusher:connection_established",
+        data: JSON.stringify({ socket_id: client.socketId, activity_timeout: 120 }),
+      }),
+    );
   });
 });
 server.listen(Number(portText), "127.0.0.1");

@@ -94,7 +94,9 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
       `embedded realtime server on ws://${realtime.host}:${realtime.port} (app key "${env.pusher.key}"; sockets that don't sign in within ${env.authorizedConnectionsTimeoutMs} ms are closed)`,
     );
   } else {
-    log(`using ${env.pusher.kind} Pusher backend (${env.pusher.kind === "hosted" ? `cluster ${env.pusher.cluster}` : env.pusher.host}); no embedded server`);
+    log(
+      `using ${env.pusher.kind} Pusher backend (${env.pusher.kind === "hosted" ? `cluster ${env.pusher.cluster}` : env.pusher.host}); no embedded server`,
+    );
   }
   log(`ready for Next in ${Date.now() - startedAt} ms`);
 
@@ -121,11 +123,19 @@ export interface ShutdownHooks {
  * pending webhooks (channel_vacated…) delivered; an earlier version returned at once to the second
  * caller and exited mid-shutdown.
  */
-export function installShutdown(next: ChildProcess, realtime: RealtimeServer | undefined, { signals = process, exit = (code) => process.exit(code) }: ShutdownHooks = {}) {
+export function installShutdown(
+  next: ChildProcess,
+  realtime: RealtimeServer | undefined,
+  { signals = process, exit = (code) => process.exit(code) }: ShutdownHooks = {},
+) {
   let stopping: Promise<void> | undefined;
   const stop = (signal: NodeJS.Signals) =>
     (stopping ??= (async () => {
-      await realtime?.close().catch((error: unknown) => console.error(`[launch] realtime shutdown failed: ${error instanceof Error ? error.message : String(error)}`));
+      await realtime
+        ?.close()
+        .catch((error: unknown) =>
+          console.error(`[launch] realtime shutdown failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
       if (next.exitCode === null && next.signalCode === null) next.kill(signal);
     })());
   signals.on("SIGINT", () => void stop("SIGINT"));

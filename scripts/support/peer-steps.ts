@@ -12,7 +12,15 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { freePort } from "../../tests/support/free-port";
-import { ensureSoketi, findRedisServer, peersRequired, SOKETI_TEST_APP, startRedis, startSoketi, type SoketiNode } from "../../tests/support/peers";
+import {
+  ensureSoketi,
+  findRedisServer,
+  peersRequired,
+  SOKETI_TEST_APP,
+  startRedis,
+  startSoketi,
+  type SoketiNode,
+} from "../../tests/support/peers";
 import { startPostgresServer, type PostgresServer } from "../../tests/support/postgres";
 import { failedStep, runStep, type StepResult } from "./run-step";
 
@@ -60,7 +68,13 @@ export async function peerSteps(postgresAvailable: boolean): Promise<StepResult[
       env: { SOKETI_USER_AUTHENTICATION_TIMEOUT: authorizedTimeoutMs },
     });
     try {
-      const env = { ...process.env, ...backendEnv(node), PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: authorizedTimeoutMs, E2E_BACKEND: "soketi", E2E_APP_PORT: String(appPort) };
+      const env = {
+        ...process.env,
+        ...backendEnv(node),
+        PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: authorizedTimeoutMs,
+        E2E_BACKEND: "soketi",
+        E2E_APP_PORT: String(appPort),
+      };
       rmSync(join("tmp", "e2e"), { recursive: true, force: true });
       steps.push(await runStep(soketiLabels[0]!, [...playwright, "--grep-invert", "@doctor"], env));
       rmSync(join("tmp", "e2e"), { recursive: true, force: true });
@@ -77,10 +91,16 @@ export async function peerSteps(postgresAvailable: boolean): Promise<StepResult[
   const postgres: PostgresServer = await startPostgresServer();
   try {
     const multi = [...playwright, "-c", "playwright.multi.config.ts"];
-    const ports = async () => ({ E2E_APP_PORT: String(await freePort()), E2E_APP_B_PORT: String(await freePort()), E2E_PUSHER_PORT: String(await freePort()) });
+    const ports = async () => ({
+      E2E_APP_PORT: String(await freePort()),
+      E2E_APP_B_PORT: String(await freePort()),
+      E2E_PUSHER_PORT: String(await freePort()),
+    });
 
     // Two instances, one database, one realtime server (the standalone embedded one).
-    steps.push(await runStep(multiLabel, multi, { ...process.env, ...(await ports()), E2E_DATABASE_URL: await postgres.createDatabase("multi") }));
+    steps.push(
+      await runStep(multiLabel, multi, { ...process.env, ...(await ports()), E2E_DATABASE_URL: await postgres.createDatabase("multi") }),
+    );
 
     if (soketiProblem) return steps;
     if (!findRedisServer()) {
@@ -95,9 +115,20 @@ export async function peerSteps(postgresAvailable: boolean): Promise<StepResult[
       const appPorts = await ports();
       const webhookOf = (port: string) => `http://127.0.0.1:${port}/api/pusher/webhook`;
       const redisPrefix = `e2e-${process.pid}`;
-      nodes.push(await startSoketi({ app: SOKETI_TEST_APP, redisPort: redis.port, redisPrefix, webhookUrl: webhookOf(appPorts.E2E_APP_B_PORT) }));
-      nodes.push(await startSoketi({ app: SOKETI_TEST_APP, redisPort: redis.port, redisPrefix, webhookUrl: webhookOf(appPorts.E2E_APP_PORT) }));
-      const env = { ...process.env, ...appPorts, ...backendEnv(nodes[0]!), E2E_PUSHER_B_PORT: String(nodes[1]!.port), E2E_BACKEND: "soketi", E2E_DATABASE_URL: await postgres.createDatabase("cluster") };
+      nodes.push(
+        await startSoketi({ app: SOKETI_TEST_APP, redisPort: redis.port, redisPrefix, webhookUrl: webhookOf(appPorts.E2E_APP_B_PORT) }),
+      );
+      nodes.push(
+        await startSoketi({ app: SOKETI_TEST_APP, redisPort: redis.port, redisPrefix, webhookUrl: webhookOf(appPorts.E2E_APP_PORT) }),
+      );
+      const env = {
+        ...process.env,
+        ...appPorts,
+        ...backendEnv(nodes[0]!),
+        E2E_PUSHER_B_PORT: String(nodes[1]!.port),
+        E2E_BACKEND: "soketi",
+        E2E_DATABASE_URL: await postgres.createDatabase("cluster"),
+      };
       steps.push(await runStep(clusterLabel, multi, env));
     } finally {
       for (const node of nodes) await node.stop();

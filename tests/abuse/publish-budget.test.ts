@@ -85,7 +85,9 @@ async function flood(rounds: number): Promise<void> {
       app.handleUserAuth(formRequest("/pusher/user-auth", { socket_id: `1.${i}` })),
       app.handleUserAuth(formRequest("/pusher/user-auth", { socket_id: `1.${i}` }, { cookie: adminCookie, ...CROSS_SITE })),
       app.handleChannelAuth(formRequest("/pusher/auth", { socket_id: `1.${i}`, channel_name: "private-admin" })),
-      app.handlePusherWebhook(new Request("http://127.0.0.1/api/pusher/webhook", { method: "POST", headers: signedWebhook("{}", "wrong-secret"), body: "{}" })),
+      app.handlePusherWebhook(
+        new Request("http://127.0.0.1/api/pusher/webhook", { method: "POST", headers: signedWebhook("{}", "wrong-secret"), body: "{}" }),
+      ),
       app.handleKickUser(request(`/api/admin/users/${victim.id}/kick`), victim.id),
       app.handleKickUser(request(`/api/admin/users/${victim.id}/kick`, { cookie: adminCookie, headers: CROSS_SITE }), victim.id),
     ]).then((responses) => responses.map((response) => response.status));
@@ -141,7 +143,9 @@ describe("inspector lines", () => {
     expect(publishes).toBeLessThanOrEqual(Math.ceil(elapsed / app.MIN_PUBLISH_INTERVAL_MS) + 1);
     expect(publishes).toBeLessThan(300 / 5);
     await waitFor(() => inspector.lines.length === 300, { message: "all 300 lines" });
-    expect(inspector.lines.map((line) => (line as { summary: string }).summary)).toEqual(Array.from({ length: 300 }, (_, i) => `line ${i}`));
+    expect(inspector.lines.map((line) => (line as { summary: string }).summary)).toEqual(
+      Array.from({ length: 300 }, (_, i) => `line ${i}`),
+    );
   });
 });
 

@@ -70,8 +70,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const ban = (userId: string, json: unknown, cookie: string = adminCookie) => handleBanUser(request(`/api/admin/users/${userId}/ban`, { cookie, json }), userId);
-const unban = (userId: string, cookie: string = adminCookie) => handleUnbanUser(request(`/api/admin/users/${userId}/unban`, { cookie }), userId);
+const ban = (userId: string, json: unknown, cookie: string = adminCookie) =>
+  handleBanUser(request(`/api/admin/users/${userId}/ban`, { cookie, json }), userId);
+const unban = (userId: string, cookie: string = adminCookie) =>
+  handleUnbanUser(request(`/api/admin/users/${userId}/unban`, { cookie }), userId);
 const signOutEverywhere = (userId: string, cookie: string = adminCookie) =>
   handleSignOutEverywhere(request(`/api/admin/users/${userId}/sign-out-everywhere`, { cookie }), userId);
 
@@ -98,7 +100,11 @@ const inOneHour = () => new Date(Date.now() + 60 * 60 * 1000).toISOString();
 describe("authorization", () => {
   it("answers 401 without a session and 403 for a non-admin, and changes nothing", async () => {
     for (const cookie of ["", bobCookie]) {
-      const responses = [await ban(alice.id, { reason: "x" }, cookie), await unban(alice.id, cookie), await signOutEverywhere(alice.id, cookie)];
+      const responses = [
+        await ban(alice.id, { reason: "x" }, cookie),
+        await unban(alice.id, cookie),
+        await signOutEverywhere(alice.id, cookie),
+      ];
       for (const response of responses) {
         expect(response.status).toBe(cookie ? 403 : 401);
         expect((await response.json()).error).toMatch(cookie ? /ADMIN role/ : /Not signed in/);
@@ -135,7 +141,11 @@ describe("POST /api/admin/users/{id}/sign-out-everywhere", () => {
     expect(await response.json()).toEqual({ ok: true });
     await flushRosterNotifications();
     // Coalesced with whatever else changed in the same moment, so the hint may name nobody.
-    expect(trigger).toHaveBeenCalledWith([adminFeedChannels(admin).feed], "roster-changed", expect.objectContaining({ reason: "sign-out-everywhere" }));
+    expect(trigger).toHaveBeenCalledWith(
+      [adminFeedChannels(admin).feed],
+      "roster-changed",
+      expect.objectContaining({ reason: "sign-out-everywhere" }),
+    );
 
     expect(await tab1.closed).toBe(4009);
     expect(await tab2.closed).toBe(4009);
@@ -155,7 +165,9 @@ describe("POST /api/admin/users/{id}/sign-out-everywhere", () => {
     expect(await authorize(alice.email)).toMatchObject({ id: alice.id, sessionVersion: 1 });
 
     const audit = await harness.db.auditLog.findMany();
-    expect(audit).toEqual([expect.objectContaining({ action: "sign-out-everywhere", actorId: admin.id, targetUserId: alice.id, result: "ok" })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ action: "sign-out-everywhere", actorId: admin.id, targetUserId: alice.id, result: "ok" }),
+    ]);
     expect(audit[0]!.summary).toMatch(/Signed out Alice .* on all devices; 2 connections closed/);
   });
 
@@ -261,13 +273,22 @@ describe("POST /api/admin/users/{id}/ban", () => {
     const response = await unban(alice.id);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
-    expect(await harness.db.user.findUniqueOrThrow({ where: { id: alice.id } })).toMatchObject({ bannedAt: null, banReason: null, banExpiresAt: null });
+    expect(await harness.db.user.findUniqueOrThrow({ where: { id: alice.id } })).toMatchObject({
+      bannedAt: null,
+      banReason: null,
+      banExpiresAt: null,
+    });
     expect(await authorize(alice.email)).toMatchObject({ id: alice.id });
     expect((await userAuth(aliceCookie)).status).toBe(401);
 
     const audit = await harness.db.auditLog.findMany({ orderBy: { createdAt: "asc" } });
     expect(audit.map((row) => row.action)).toEqual(["ban", "unban"]);
-    expect(audit[1]).toMatchObject({ actorId: admin.id, targetUserId: alice.id, result: "ok", summary: expect.stringMatching(/^Unbanned Alice .*reason was: Mistake$/) });
+    expect(audit[1]).toMatchObject({
+      actorId: admin.id,
+      targetUserId: alice.id,
+      result: "ok",
+      summary: expect.stringMatching(/^Unbanned Alice .*reason was: Mistake$/),
+    });
 
     const again = await unban(alice.id);
     expect(again.status).toBe(400);
@@ -297,7 +318,10 @@ describe("POST /api/admin/users/{id}/ban", () => {
     }
     const notJson = await handleBanUser(request(`/x`, { cookie: adminCookie, body: "{oops" }), alice.id);
     expect(notJson.status).toBe(400);
-    const form = await handleBanUser(request(`/x`, { cookie: adminCookie, body: "reason=x", contentType: "application/x-www-form-urlencoded" }), alice.id);
+    const form = await handleBanUser(
+      request(`/x`, { cookie: adminCookie, body: "reason=x", contentType: "application/x-www-form-urlencoded" }),
+      alice.id,
+    );
     expect(form.status).toBe(415);
     expect((await harness.db.user.findUniqueOrThrow({ where: { id: alice.id } })).bannedAt).toBeNull();
 

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { clientPool, createCast, createUser, request, resetDatabase, startHarness, waitFor, type Harness } from "@/tests/support/app-harness";
+import {
+  clientPool,
+  createCast,
+  createUser,
+  request,
+  resetDatabase,
+  startHarness,
+  waitFor,
+  type Harness,
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleGetRoster: typeof import("@/lib/admin/roster-endpoint").handleGetRoster;
@@ -38,7 +47,8 @@ beforeEach(async () => {
 });
 
 const rosterRequest = (cookie?: string) => handleGetRoster(request("/api/admin/roster", { method: "GET", cookie }));
-const kick = (userId: string, cookie?: string) => handleKickUser(request(`/api/admin/users/${userId}/kick`, { method: "POST", cookie }), userId);
+const kick = (userId: string, cookie?: string) =>
+  handleKickUser(request(`/api/admin/users/${userId}/kick`, { method: "POST", cookie }), userId);
 /** `null` = no session cookie at all. */
 const send = (userId: string, json: unknown, cookie: string | null = adminCookie) =>
   handleSendMessage(request(`/api/admin/users/${userId}/messages`, { cookie: cookie ?? undefined, json }), userId);
@@ -49,7 +59,11 @@ describe("authorization", () => {
       expect(response.status).toBe(401);
       expect((await response.json()).error).toMatch(/Not signed in/);
     }
-    for (const response of [await rosterRequest(bobCookie), await kick(alice.id, bobCookie), await send(alice.id, { message: "hi" }, bobCookie)]) {
+    for (const response of [
+      await rosterRequest(bobCookie),
+      await kick(alice.id, bobCookie),
+      await send(alice.id, { message: "hi" }, bobCookie),
+    ]) {
       expect(response.status).toBe(403);
       expect((await response.json()).error).toMatch(/ADMIN role/);
     }
@@ -72,8 +86,16 @@ describe("route files", () => {
     const messagesRoute = await import("@/app/api/admin/users/[userId]/messages/route");
     const rosterRoute = await import("@/app/api/admin/roster/route");
     const params = Promise.resolve({ userId: "no-such-user" });
-    expect((await kickRoute.POST(request("/api/admin/users/no-such-user/kick", { method: "POST", cookie: adminCookie }), { params })).status).toBe(404);
-    expect((await messagesRoute.POST(request("/api/admin/users/no-such-user/messages", { cookie: adminCookie, json: { message: "hi" } }), { params })).status).toBe(404);
+    expect(
+      (await kickRoute.POST(request("/api/admin/users/no-such-user/kick", { method: "POST", cookie: adminCookie }), { params })).status,
+    ).toBe(404);
+    expect(
+      (
+        await messagesRoute.POST(request("/api/admin/users/no-such-user/messages", { cookie: adminCookie, json: { message: "hi" } }), {
+          params,
+        })
+      ).status,
+    ).toBe(404);
     expect((await rosterRoute.GET(request("/api/admin/roster", { method: "GET", cookie: adminCookie }))).status).toBe(200);
   });
 });
@@ -85,7 +107,9 @@ describe("GET /api/admin/roster", () => {
     const response = await rosterRequest(adminCookie);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { users: { userId: string; email: string; connectionCount: number }[] };
-    expect(body.users).toEqual([expect.objectContaining({ userId: alice.id, email: alice.email, name: "Alice", role: "USER", connectionCount: 2 })]);
+    expect(body.users).toEqual([
+      expect.objectContaining({ userId: alice.id, email: alice.email, name: "Alice", role: "USER", connectionCount: 2 }),
+    ]);
     expect(client.socketId).toMatch(/^\d+\.\d+$/);
   });
 });
@@ -180,10 +204,17 @@ describe("POST /api/admin/users/{id}/messages", () => {
     // 2,000 ordinary characters are fine.
     expect((await send(alice.id, { message: "x".repeat(2000) })).status).toBe(200);
 
-    const notJson = await handleSendMessage(request(`/api/admin/users/${alice.id}/messages`, { cookie: adminCookie, body: "{oops" }), alice.id);
+    const notJson = await handleSendMessage(
+      request(`/api/admin/users/${alice.id}/messages`, { cookie: adminCookie, body: "{oops" }),
+      alice.id,
+    );
     expect(notJson.status).toBe(400);
     const wrongType = await handleSendMessage(
-      request(`/api/admin/users/${alice.id}/messages`, { cookie: adminCookie, body: "message=hi", contentType: "application/x-www-form-urlencoded" }),
+      request(`/api/admin/users/${alice.id}/messages`, {
+        cookie: adminCookie,
+        body: "message=hi",
+        contentType: "application/x-www-form-urlencoded",
+      }),
       alice.id,
     );
     expect(wrongType.status).toBe(415);

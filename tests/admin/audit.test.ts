@@ -53,11 +53,46 @@ async function seedRows() {
   const at = (iso: string) => new Date(iso);
   await harness.db.auditLog.createMany({
     data: [
-      { actorId: admin.id, action: "kick", targetUserId: alice.id, summary: "Kicked Alice", result: "ok", createdAt: at("2026-03-01T09:00:00Z") },
-      { actorId: admin.id, action: "message", targetUserId: bob.id, summary: "Message to Bob", result: "ok", createdAt: at("2026-03-02T23:59:59Z") },
-      { actorId: otherAdmin.id, action: "ban", targetUserId: alice.id, summary: "Banned Alice", result: "ok", createdAt: at("2026-03-03T00:00:00Z") },
-      { actorId: otherAdmin.id, action: "unban", targetUserId: alice.id, summary: "Unbanned Alice", result: "ok", createdAt: at("2026-03-04T12:00:00Z") },
-      { actorId: admin.id, action: "broadcast", targetUserId: null, summary: "Broadcast to everyone", result: "error: boom", createdAt: at("2026-03-05T12:00:00Z") },
+      {
+        actorId: admin.id,
+        action: "kick",
+        targetUserId: alice.id,
+        summary: "Kicked Alice",
+        result: "ok",
+        createdAt: at("2026-03-01T09:00:00Z"),
+      },
+      {
+        actorId: admin.id,
+        action: "message",
+        targetUserId: bob.id,
+        summary: "Message to Bob",
+        result: "ok",
+        createdAt: at("2026-03-02T23:59:59Z"),
+      },
+      {
+        actorId: otherAdmin.id,
+        action: "ban",
+        targetUserId: alice.id,
+        summary: "Banned Alice",
+        result: "ok",
+        createdAt: at("2026-03-03T00:00:00Z"),
+      },
+      {
+        actorId: otherAdmin.id,
+        action: "unban",
+        targetUserId: alice.id,
+        summary: "Unbanned Alice",
+        result: "ok",
+        createdAt: at("2026-03-04T12:00:00Z"),
+      },
+      {
+        actorId: admin.id,
+        action: "broadcast",
+        targetUserId: null,
+        summary: "Broadcast to everyone",
+        result: "error: boom",
+        createdAt: at("2026-03-05T12:00:00Z"),
+      },
     ],
   });
 }
@@ -111,7 +146,12 @@ describe("every admin action is audited", () => {
         const file = path.join(dir, name);
         if (statSync(file).isDirectory()) {
           if (name !== "generated" && name !== "node_modules") walk(file);
-        } else if (/\.tsx?$/.test(name) && /auditLog\s*\.\s*(update|updateMany|upsert|delete|deleteMany)\b|"AuditLog"[^;]*\b(UPDATE|DELETE)\b/i.test(readFileSync(file, "utf8"))) {
+        } else if (
+          /\.tsx?$/.test(name) &&
+          /auditLog\s*\.\s*(update|updateMany|upsert|delete|deleteMany)\b|"AuditLog"[^;]*\b(UPDATE|DELETE)\b/i.test(
+            readFileSync(file, "utf8"),
+          )
+        ) {
           offenders.push(path.relative(root, file));
         }
       }
@@ -145,7 +185,11 @@ describe("filters", () => {
   });
 
   it("empty fields mean no filter; invalid ones are explained", () => {
-    expect(query.parseAuditQuery(new URLSearchParams("action=&actor=&target=&from=&to=&page="))).toEqual({ ok: true, filters: {}, page: 1 });
+    expect(query.parseAuditQuery(new URLSearchParams("action=&actor=&target=&from=&to=&page="))).toEqual({
+      ok: true,
+      filters: {},
+      page: 1,
+    });
     const errors: [string, RegExp][] = [
       ["action=delete", /Action must be one of/],
       ["from=2026-02-30", /From must be a date/],
@@ -163,16 +207,29 @@ describe("filters", () => {
 
   it("round-trips filters through the query string used by links and the export", () => {
     const parsed = query.parseAuditQuery(new URLSearchParams("action=ban&actor=ada&target=a%26b&from=2026-03-01&to=2026-03-02&page=3"));
-    expect(parsed).toEqual({ ok: true, filters: { action: "ban", actor: "ada", target: "a&b", from: "2026-03-01", to: "2026-03-02" }, page: 3 });
+    expect(parsed).toEqual({
+      ok: true,
+      filters: { action: "ban", actor: "ada", target: "a&b", from: "2026-03-01", to: "2026-03-02" },
+      page: 3,
+    });
     if (!parsed.ok) return;
-    expect(query.auditQueryString(parsed.filters, parsed.page)).toBe("?action=ban&actor=ada&target=a%26b&from=2026-03-01&to=2026-03-02&page=3");
+    expect(query.auditQueryString(parsed.filters, parsed.page)).toBe(
+      "?action=ban&actor=ada&target=a%26b&from=2026-03-01&to=2026-03-02&page=3",
+    );
     expect(query.auditQueryString({})).toBe("");
   });
 
   it("paginates 50 per page without overlap, even for rows written in the same millisecond", async () => {
     const same = new Date("2026-04-01T00:00:00Z");
     await harness.db.auditLog.createMany({
-      data: Array.from({ length: 120 }, (_, index) => ({ actorId: admin.id, action: "message", targetUserId: bob.id, summary: `bulk ${index}`, result: "ok", createdAt: same })),
+      data: Array.from({ length: 120 }, (_, index) => ({
+        actorId: admin.id,
+        action: "message",
+        targetUserId: bob.id,
+        summary: `bulk ${index}`,
+        result: "ok",
+        createdAt: same,
+      })),
     });
     const where = await query.auditWhere({ action: "message", target: bob.id });
     if (!where.ok) throw new Error(where.error);
@@ -235,21 +292,31 @@ describe("GET /api/admin/audit/export", () => {
 
   it("quotes and defuses hostile values end to end, and keeps rows of deleted users", async () => {
     await harness.db.auditLog.deleteMany();
-    const mallory = await createUser(harness, { name: "=HYPERLINK(\"http://evil\",\"x\")", email: "mallory@example.com" });
+    const mallory = await createUser(harness, { name: '=HYPERLINK("http://evil","x")', email: "mallory@example.com" });
     await harness.db.auditLog.create({
       data: { actorId: admin.id, action: "ban", targetUserId: mallory.id, summary: '-2+3, "quoted"\nsecond line', result: "@risk" },
     });
-    await harness.db.auditLog.create({ data: { actorId: admin.id, action: "kick", targetUserId: "gone-user-id", summary: "Kicked someone", result: "ok" } });
+    await harness.db.auditLog.create({
+      data: { actorId: admin.id, action: "kick", targetUserId: "gone-user-id", summary: "Kicked someone", result: "ok" },
+    });
 
     const text = await (await exportCsv()).text();
     const body = text.slice(text.indexOf("\r\n") + 2);
-    expect(body).toContain(`ban,ada@example.com,Ada Admin,${admin.id},mallory@example.com,"'=HYPERLINK(""http://evil"",""x"")",${mallory.id},"'-2+3, ""quoted""\nsecond line",'@risk\r\n`);
+    expect(body).toContain(
+      `ban,ada@example.com,Ada Admin,${admin.id},mallory@example.com,"'=HYPERLINK(""http://evil"",""x"")",${mallory.id},"'-2+3, ""quoted""\nsecond line",'@risk\r\n`,
+    );
     expect(body).toContain(`kick,ada@example.com,Ada Admin,${admin.id},,,gone-user-id,Kicked someone,ok\r\n`);
   });
 
   it("streams more rows than one batch without losing or repeating any", async () => {
     await harness.db.auditLog.createMany({
-      data: Array.from({ length: 1203 }, (_, index) => ({ actorId: admin.id, action: "message", targetUserId: bob.id, summary: `bulk ${index}`, result: "ok" })),
+      data: Array.from({ length: 1203 }, (_, index) => ({
+        actorId: admin.id,
+        action: "message",
+        targetUserId: bob.id,
+        summary: `bulk ${index}`,
+        result: "ok",
+      })),
     });
     const lines = (await (await exportCsv("?action=message")).text()).trimEnd().split("\r\n");
     expect(lines).toHaveLength(1 + 1204);

@@ -7,7 +7,18 @@
 import type PusherClient from "pusher-js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { clientPool, connectAdminChannel, createUser, request, resetDatabase, sessionCookie, startHarness, waitFor, type Harness, type TestUser } from "@/tests/support/app-harness";
+import {
+  clientPool,
+  connectAdminChannel,
+  createUser,
+  request,
+  resetDatabase,
+  sessionCookie,
+  startHarness,
+  waitFor,
+  type Harness,
+  type TestUser,
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleChangeRole: typeof import("@/lib/admin/role").handleChangeRole;
@@ -133,7 +144,9 @@ describe("a role change", () => {
 
     // And Eve's session can't authorize the feed again, nor call admin APIs (403).
     const { decideChannelAccess } = await import("@/lib/pusher/channel-auth");
-    expect(await decideChannelAccess({ ...eve, role: "USER" }, "1.2", channels.adminFeedChannels(eve).feed)).toMatchObject({ allow: false });
+    expect(await decideChannelAccess({ ...eve, role: "USER" }, "1.2", channels.adminFeedChannels(eve).feed)).toMatchObject({
+      allow: false,
+    });
     expect((await changeRole(eve, bob.id)).status).toBe(403);
     const audit = await harness.db.auditLog.findFirstOrThrow({ where: { action: "role-change" } });
     expect(audit.summary).toMatch(/^Removed the admin role from Eve Admin/);

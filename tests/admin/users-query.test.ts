@@ -88,12 +88,25 @@ describe("search", () => {
   it("matches the name or the email, and says how many match", async () => {
     await createUser(harness, { name: "Example Person", email: "ep@test.dev" });
     const page = await query.getUsersPage(parse("q=Example"));
-    expect(page.users.map((user) => user.email)).toEqual(["ada@example.com", "alice@example.com", "bob@example.org", "ep@test.dev", "zq@example.net"]);
+    expect(page.users.map((user) => user.email)).toEqual([
+      "ada@example.com",
+      "alice@example.com",
+      "bob@example.org",
+      "ep@test.dev",
+      "zq@example.net",
+    ]);
     expect(page).toMatchObject({ total: 5, accountTotal: 5, pageCount: 1, page: 1 });
   });
 
   it("no match: no rows, one empty page, the whole table still counted", async () => {
-    expect(await query.getUsersPage(parse("q=nobody-here"))).toEqual({ users: [], page: 1, pageCount: 1, total: 0, accountTotal: 4, bannedTotal: 0 });
+    expect(await query.getUsersPage(parse("q=nobody-here"))).toEqual({
+      users: [],
+      page: 1,
+      pageCount: 1,
+      total: 0,
+      accountTotal: 4,
+      bannedTotal: 0,
+    });
   });
 });
 
@@ -136,7 +149,11 @@ describe("pages", () => {
 
   it("exactly one full page has no second page", async () => {
     await harness.db.user.createMany({
-      data: Array.from({ length: 46 }, (_, n) => ({ name: `Filler ${String(n).padStart(2, "0")}`, email: `filler${n}@example.com`, passwordHash: "x" })),
+      data: Array.from({ length: 46 }, (_, n) => ({
+        name: `Filler ${String(n).padStart(2, "0")}`,
+        email: `filler${n}@example.com`,
+        passwordHash: "x",
+      })),
     });
     const first = await query.getUsersPage({ page: 1 });
     expect(first).toMatchObject({ total: 50, pageCount: 1 });
@@ -144,11 +161,13 @@ describe("pages", () => {
   });
 
   it("the same name is ordered by email, the same way every time", async () => {
-    for (const email of ["sam.c@example.com", "sam.a@example.com", "sam.b@example.com"]) await createUser(harness, { name: "Sam Same", email });
+    for (const email of ["sam.c@example.com", "sam.a@example.com", "sam.b@example.com"])
+      await createUser(harness, { name: "Sam Same", email });
     const page = await query.getUsersPage({ q: "sam same", page: 1 });
     expect(page.users.map((user) => user.email)).toEqual(["sam.a@example.com", "sam.b@example.com", "sam.c@example.com"]);
     const ids = page.users.map((user) => user.userId);
-    for (let run = 0; run < 3; run += 1) expect((await query.getUsersPage({ q: "sam same", page: 1 })).users.map((user) => user.userId)).toEqual(ids);
+    for (let run = 0; run < 3; run += 1)
+      expect((await query.getUsersPage({ q: "sam same", page: 1 })).users.map((user) => user.userId)).toEqual(ids);
   });
 
   it("a page past the end has no rows but the right total and page count", async () => {
@@ -163,15 +182,32 @@ describe("bannedTotal", () => {
     const hour = 60 * 60 * 1000;
     const bannedAt = new Date(Date.now() - 2 * hour);
     await createUser(harness, { name: "Perm Banned", email: "perm@example.com", bannedAt, banReason: "spam" });
-    await createUser(harness, { name: "Until Tomorrow", email: "later@example.com", bannedAt, banReason: "cool off", banExpiresAt: new Date(Date.now() + 24 * hour) });
-    await createUser(harness, { name: "Expired Ban", email: "expired@example.com", bannedAt, banReason: "old", banExpiresAt: new Date(Date.now() - hour) });
+    await createUser(harness, {
+      name: "Until Tomorrow",
+      email: "later@example.com",
+      bannedAt,
+      banReason: "cool off",
+      banExpiresAt: new Date(Date.now() + 24 * hour),
+    });
+    await createUser(harness, {
+      name: "Expired Ban",
+      email: "expired@example.com",
+      bannedAt,
+      banReason: "old",
+      banExpiresAt: new Date(Date.now() - hour),
+    });
     // Not how the app writes bans, but an expiry alone is not a ban.
     await createUser(harness, { name: "Expiry Only", email: "expiry-only@example.com", banExpiresAt: new Date(Date.now() + hour) });
 
     const everyone = await query.getUsersPage({ page: 1 });
     expect(everyone).toMatchObject({ total: 8, accountTotal: 8, bannedTotal: 2 });
     const status = Object.fromEntries(everyone.users.map((user) => [user.email, user.ban ? "banned" : "active"]));
-    expect(status).toMatchObject({ "perm@example.com": "banned", "later@example.com": "banned", "expired@example.com": "active", "expiry-only@example.com": "active" });
+    expect(status).toMatchObject({
+      "perm@example.com": "banned",
+      "later@example.com": "banned",
+      "expired@example.com": "active",
+      "expiry-only@example.com": "active",
+    });
 
     // A search that finds none of the banned, and a page with none of them: still 2.
     expect(await query.getUsersPage({ q: "bob", page: 1 })).toMatchObject({ total: 1, bannedTotal: 2 });
@@ -185,7 +221,15 @@ describe("page markup", () => {
     const { Pagination } = await import("@/components/admin/pagination");
     const noun = props.users ? { one: "account", other: "accounts" } : { one: "entry", other: "entries" };
     const testId = props.users ? "users-pagination" : "audit-pagination";
-    return renderToStaticMarkup(createElement(Pagination, { ...props, hrefFor: (page: number) => `/admin/users${query.usersQueryString("bo b", page)}`, noun, label: "Pages", testId }));
+    return renderToStaticMarkup(
+      createElement(Pagination, {
+        ...props,
+        hrefFor: (page: number) => `/admin/users${query.usersQueryString("bo b", page)}`,
+        noun,
+        label: "Pages",
+        testId,
+      }),
+    );
   }
 
   it("the shared pagination keeps the audit page's words and says accounts on the users page", async () => {
@@ -214,7 +258,9 @@ describe("page markup", () => {
     const { UsersSearchForm } = await import("@/components/admin/users-search");
     const idle = renderToStaticMarkup(createElement(UsersSearchForm, {}));
     expect(idle).toMatch(/<form [^>]*action="\/admin\/users"/);
-    expect(idle).toContain('<label class="text-sm font-medium leading-none text-zinc-800 dark:text-zinc-200" for="users-q">Search users</label>');
+    expect(idle).toContain(
+      '<label class="text-sm font-medium leading-none text-zinc-800 dark:text-zinc-200" for="users-q">Search users</label>',
+    );
     expect(idle).toMatch(/<input [^>]*id="users-q"[^>]*name="q"/);
     expect(idle).toMatch(/<button type="submit"[^>]*>Search<\/button>/);
     expect(idle).not.toContain("Clear");

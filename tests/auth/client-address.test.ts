@@ -89,6 +89,7 @@ describe("TRUST_PROXY_HOPS", () => {
   });
 
   it("refuses anything else, naming the variable", () => {
-    for (const value of ["-1", "1.5", "abc", "11"]) expect(() => parseEnv({ ...base, TRUST_PROXY_HOPS: value })).toThrow(/TRUST_PROXY_HOPS/);
+    for (const value of ["-1", "1.5", "abc", "11"])
+      expect(() => parseEnv({ ...base, TRUST_PROXY_HOPS: value })).toThrow(/TRUST_PROXY_HOPS/);
   });
 });

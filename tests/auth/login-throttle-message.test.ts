@@ -10,8 +10,12 @@ describe("the throttle error through next-auth's error string", () => {
   it("round-trips the retry time and reads as a sentence with when to try again", () => {
     const error = encodeThrottleError(new Date("2026-12-01T10:14:00Z"));
     expect(decodeThrottleError(error)).toEqual({ retryAt: "2026-12-01T10:14:00.000Z" });
-    expect(throttleMessage(decodeThrottleError(error)!, now, clock)).toBe("Too many failed sign-in attempts. Try again in 14 minutes (at 10:14).");
-    expect(throttleMessage({ retryAt: "2026-12-01T10:00:20Z" }, now, clock)).toBe("Too many failed sign-in attempts. Try again in 1 minute (at 10:00).");
+    expect(throttleMessage(decodeThrottleError(error)!, now, clock)).toBe(
+      "Too many failed sign-in attempts. Try again in 14 minutes (at 10:14).",
+    );
+    expect(throttleMessage({ retryAt: "2026-12-01T10:00:20Z" }, now, clock)).toBe(
+      "Too many failed sign-in attempts. Try again in 1 minute (at 10:00).",
+    );
   });
 
   it("still says what happened when the time is unreadable", () => {
@@ -21,8 +25,10 @@ describe("the throttle error through next-auth's error string", () => {
   });
 
   it("the login form shows it, and keeps its other messages", () => {
-    expect(loginErrorMessage(encodeThrottleError(new Date(Date.now() + 14 * 60_000 + 30_000)))).toMatch(/^Too many failed sign-in attempts\. Try again in 15 minutes \(at .+\)\.$/);
+    expect(loginErrorMessage(encodeThrottleError(new Date(Date.now() + 14 * 60_000 + 30_000)))).toMatch(
+      /^Too many failed sign-in attempts\. Try again in 15 minutes \(at .+\)\.$/,
+    );
     expect(loginErrorMessage("CredentialsSignin")).toBe(INVALID_CREDENTIALS_MESSAGE);
-    expect(loginErrorMessage("AccountBanned:{\"reason\":null,\"expiresAt\":null}")).toBe("This account is banned. The ban is permanent.");
+    expect(loginErrorMessage('AccountBanned:{"reason":null,"expiresAt":null}')).toBe("This account is banned. The ban is permanent.");
   });
 });

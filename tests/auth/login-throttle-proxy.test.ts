@@ -42,7 +42,9 @@ describe("behind one trusted proxy", () => {
       expect(await wrong(`spray-${i}@example.com`, viaProxy("198.51.100.7", `6.6.6.${i}`))).toMatchObject({ error: "CredentialsSignin" });
     }
     expect(decodeThrottleError((await wrong("spray-20@example.com", viaProxy("198.51.100.7", "6.6.6.20"))).error)).not.toBeNull();
-    expect(decodeThrottleError((await server.signIn({ email: alice.email, password: PASSWORD }, viaProxy("198.51.100.7"))).error)).not.toBeNull();
+    expect(
+      decodeThrottleError((await server.signIn({ email: alice.email, password: PASSWORD }, viaProxy("198.51.100.7"))).error),
+    ).not.toBeNull();
 
     const other = await server.signIn({ email: alice.email, password: PASSWORD }, viaProxy("198.51.100.8"));
     expect(other.error).toBeNull();

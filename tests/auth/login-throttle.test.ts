@@ -139,7 +139,9 @@ describe("per client address", () => {
     expectThrottled(await right(erin.email));
 
     // The accounts sprayed at were counted once each, and the locked address adds nothing to Erin's.
-    const erinRow = await harness.db.loginThrottle.findUnique({ where: { key: throttle.loginThrottleKeys(erin.email, "127.0.0.1").account } });
+    const erinRow = await harness.db.loginThrottle.findUnique({
+      where: { key: throttle.loginThrottleKeys(erin.email, "127.0.0.1").account },
+    });
     expect(erinRow).toBeNull();
     await timePasses();
     expect((await right(erin.email)).sessionCookie).not.toBeNull();

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { APP_URL, createCast, formRequest, request, resetDatabase, startHarness, type Harness, type TestUser } from "@/tests/support/app-harness";
+import {
+  APP_URL,
+  createCast,
+  formRequest,
+  request,
+  resetDatabase,
+  startHarness,
+  type Harness,
+  type TestUser,
+} from "@/tests/support/app-harness";
 
 /**
  * Cross-site request forgery: a page on another site must not be able to drive the app's
@@ -42,7 +51,8 @@ beforeEach(async () => {
   ({ admin, alice, adminCookie, aliceCookie } = await createCast(harness));
 });
 
-const userAuth = (headers: Record<string, string>, socketId = "100.1") => handleUserAuth(formRequest("/pusher/user-auth", { socket_id: socketId }, { cookie: aliceCookie, ...headers }));
+const userAuth = (headers: Record<string, string>, socketId = "100.1") =>
+  handleUserAuth(formRequest("/pusher/user-auth", { socket_id: socketId }, { cookie: aliceCookie, ...headers }));
 
 async function expectRefused(response: Response) {
   expect(response.status).toBe(403);
@@ -53,7 +63,10 @@ describe("state-changing endpoints refuse requests from other sites' pages", () 
   it("refuses an admin action marked cross-site, before it does anything", async () => {
     const kick = await handleKickUser(request(`/api/admin/users/${alice.id}/kick`, { cookie: adminCookie, headers: CROSS_SITE }), alice.id);
     await expectRefused(kick);
-    const send = await handleSendMessage(request(`/api/admin/users/${alice.id}/messages`, { cookie: adminCookie, json: { message: "hi" }, headers: CROSS_SITE }), alice.id);
+    const send = await handleSendMessage(
+      request(`/api/admin/users/${alice.id}/messages`, { cookie: adminCookie, json: { message: "hi" }, headers: CROSS_SITE }),
+      alice.id,
+    );
     await expectRefused(send);
     expect(await harness.db.auditLog.count()).toBe(0);
     expect(await harness.db.message.count()).toBe(0);
@@ -68,15 +81,27 @@ describe("state-changing endpoints refuse requests from other sites' pages", () 
     await expectRefused(await userAuth({ origin: "https://evil.example" }));
     await expectRefused(await userAuth({ origin: "null" }));
     await expectRefused(
-      await handleChannelAuth(formRequest("/pusher/auth", { socket_id: "100.1", channel_name: "private-connection-100.1" }, { cookie: aliceCookie, origin: "https://evil.example" })),
+      await handleChannelAuth(
+        formRequest(
+          "/pusher/auth",
+          { socket_id: "100.1", channel_name: "private-connection-100.1" },
+          { cookie: aliceCookie, origin: "https://evil.example" },
+        ),
+      ),
     );
     // Nothing was recorded for the socket: no roster row, so nobody appears signed in.
     expect(await harness.db.realtimeConnection.count()).toBe(0);
   });
 
   it("refuses a cross-site receipt and leaves the message unread", async () => {
-    const message = await harness.db.message.create({ data: { recipientId: alice.id, senderId: admin.id, event: "message", body: "hello" } });
-    const response = await handleReceipt(request(`/api/messages/${message.id}/read`, { cookie: aliceCookie, headers: CROSS_SITE }), message.id, "read");
+    const message = await harness.db.message.create({
+      data: { recipientId: alice.id, senderId: admin.id, event: "message", body: "hello" },
+    });
+    const response = await handleReceipt(
+      request(`/api/messages/${message.id}/read`, { cookie: aliceCookie, headers: CROSS_SITE }),
+      message.id,
+      "read",
+    );
     await expectRefused(response);
     const stored = await harness.db.message.findUniqueOrThrow({ where: { id: message.id } });
     expect(stored.readAt).toBeNull();
@@ -98,7 +123,9 @@ describe("the app's own pages and non-browser clients still get through", () => 
   });
 
   it("lets a cross-site GET through (a link to the CSV export changes nothing)", async () => {
-    const response = await handleAuditExport(request("/api/admin/audit/export", { method: "GET", cookie: adminCookie, headers: CROSS_SITE }));
+    const response = await handleAuditExport(
+      request("/api/admin/audit/export", { method: "GET", cookie: adminCookie, headers: CROSS_SITE }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/text\/csv/);
   });

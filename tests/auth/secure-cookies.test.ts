@@ -36,7 +36,10 @@ interface Captured {
 }
 
 /** next-auth's own handler, driven through its Node (req, res) interface: no Next server needed. */
-async function nextAuth(action: string[], init: { method: "GET" | "POST"; cookies?: Record<string, string>; body?: Record<string, string> }): Promise<Captured> {
+async function nextAuth(
+  action: string[],
+  init: { method: "GET" | "POST"; cookies?: Record<string, string>; body?: Record<string, string> },
+): Promise<Captured> {
   const captured: Captured = { status: 200, body: undefined, setCookies: [] };
   const headerStore = new Map<string, unknown>();
   const res = {
@@ -101,7 +104,10 @@ describe("session cookies under https", () => {
 
   it("a valid token under the unprefixed or __Secure- name is not a session", async () => {
     const bob = await createUser(harness, { name: "Bob" });
-    const token = await encode({ token: { sub: bob.id, id: bob.id, name: bob.name, email: bob.email, role: bob.role, sessionVersion: bob.sessionVersion }, secret: NEXTAUTH_SECRET });
+    const token = await encode({
+      token: { sub: bob.id, id: bob.id, name: bob.name, email: bob.email, role: bob.role, sessionVersion: bob.sessionVersion },
+      secret: NEXTAUTH_SECRET,
+    });
     expect(await session.authenticateRequest(requestWithCookie(`__Host-next-auth.session-token=${token}`))).toMatchObject({ ok: true });
     for (const name of ["next-auth.session-token", "__Secure-next-auth.session-token"]) {
       expect(await session.authenticateRequest(requestWithCookie(`${name}=${token}`))).toEqual({ ok: false, reason: "unauthenticated" });
@@ -110,6 +116,9 @@ describe("session cookies under https", () => {
 
   it("authOptions states it explicitly", () => {
     expect(authOptions.useSecureCookies).toBe(true);
-    expect(authOptions.cookies?.sessionToken).toEqual({ name: "__Host-next-auth.session-token", options: { httpOnly: true, sameSite: "lax", path: "/", secure: true } });
+    expect(authOptions.cookies?.sessionToken).toEqual({
+      name: "__Host-next-auth.session-token",
+      options: { httpOnly: true, sameSite: "lax", path: "/", secure: true },
+    });
   });
 });

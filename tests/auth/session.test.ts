@@ -56,7 +56,13 @@ describe("jwt and session callbacks", () => {
     // Later requests: no `user`, the token's claims stay.
     expect(await jwt!({ token, user: undefined as never, account: null })).toEqual(token);
 
-    const result = await sessionCallback!({ session: { expires: "x", user: {} } as never, token, user: undefined as never, newSession: undefined, trigger: "update" });
+    const result = await sessionCallback!({
+      session: { expires: "x", user: {} } as never,
+      token,
+      user: undefined as never,
+      newSession: undefined,
+      trigger: "update",
+    });
     expect(result).toMatchObject({ user: { id: "u1", name: "A", email: "a@example.com", role: "ADMIN" }, sessionVersion: 3 });
   });
 });
@@ -69,7 +75,10 @@ describe("authenticateRequest", () => {
     const cookie = await sessionCookie(alice);
     // The token says ADMIN, the database says USER: the database wins.
     const forged = await sessionCookie({ ...alice, role: "ADMIN" });
-    expect(await session.authenticateRequest(request(cookie))).toEqual({ ok: true, user: { id: alice.id, email: alice.email, name: "Alice", role: "USER", sessionVersion: 0 } });
+    expect(await session.authenticateRequest(request(cookie))).toEqual({
+      ok: true,
+      user: { id: alice.id, email: alice.email, name: "Alice", role: "USER", sessionVersion: 0 },
+    });
     expect(await session.authenticateRequest(request(forged))).toMatchObject({ ok: true, user: { role: "USER" } });
   });
 
@@ -88,7 +97,12 @@ describe("authenticateRequest", () => {
     await harness.db.user.update({ where: { id: revoked.id }, data: { sessionVersion: 5 } });
     expect(await session.authenticateRequest(request(revokedCookie))).toEqual({ ok: false, reason: "revoked" });
 
-    const banned = await createUser(harness, { name: "Banned", bannedAt: new Date(), banReason: "abuse", banExpiresAt: new Date(Date.now() + 60_000) });
+    const banned = await createUser(harness, {
+      name: "Banned",
+      bannedAt: new Date(),
+      banReason: "abuse",
+      banExpiresAt: new Date(Date.now() + 60_000),
+    });
     const check = await session.authenticateRequest(request(await sessionCookie(banned)));
     expect(check).toMatchObject({ ok: false, reason: "banned", ban: { reason: "abuse" } });
 
@@ -101,6 +115,9 @@ describe("authenticateRequest", () => {
   it("rejects a token without the app's claims (e.g. minted before id/sessionVersion existed)", async () => {
     const { encode } = await import("next-auth/jwt");
     const token = await encode({ token: { sub: "x", name: "x" }, secret: process.env.NEXTAUTH_SECRET! });
-    expect(await session.authenticateRequest(request(`next-auth.session-token=${token}`))).toEqual({ ok: false, reason: "unauthenticated" });
+    expect(await session.authenticateRequest(request(`next-auth.session-token=${token}`))).toEqual({
+      ok: false,
+      reason: "unauthenticated",
+    });
   });
 });

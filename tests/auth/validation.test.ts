@@ -59,7 +59,16 @@ describe("safeCallbackPath", () => {
   it("keeps local paths and refuses everything that could leave the site", () => {
     expect(safeCallbackPath("/admin")).toBe("/admin");
     expect(safeCallbackPath("/admin?tab=1")).toBe("/admin?tab=1");
-    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/login", "/api/auth/signout", undefined, ""]) {
+    for (const bad of [
+      "https://evil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "/login",
+      "/api/auth/signout",
+      undefined,
+      "",
+    ]) {
       expect(safeCallbackPath(bad)).toBe("/");
     }
   });

@@ -79,7 +79,11 @@ describe("parseEnv in production", () => {
     ["PUSHER_KEY", "app-key"],
     ["PUSHER_SECRET", "app-secret"],
   ])("refuses the public demo value of %s whatever the backend", (name, demo) => {
-    for (const base of [HOSTED_PRODUCTION, EMBEDDED_PRODUCTION, { ...EMBEDDED_PRODUCTION, PUSHER_ALLOW_EMBEDDED: undefined, PUSHER_HOST: "soketi.internal" }]) {
+    for (const base of [
+      HOSTED_PRODUCTION,
+      EMBEDDED_PRODUCTION,
+      { ...EMBEDDED_PRODUCTION, PUSHER_ALLOW_EMBEDDED: undefined, PUSHER_HOST: "soketi.internal" },
+    ]) {
       const problems = problemsOf({ ...base, [name]: demo });
       expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name} .*public demo`))]);
     }
@@ -106,7 +110,15 @@ describe("parseEnv in production", () => {
     const problems = problemsOf({ NODE_ENV: "production", SEED_DEMO_ACCOUNTS: "true" });
     const named = problems.map((line) => line.split(" ")[0]);
     expect(named).toEqual(
-      expect.arrayContaining(["NEXTAUTH_SECRET", "NEXTAUTH_URL", "PUSHER_ALLOW_EMBEDDED", "PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET", "DEMO_PASSWORD"]),
+      expect.arrayContaining([
+        "NEXTAUTH_SECRET",
+        "NEXTAUTH_URL",
+        "PUSHER_ALLOW_EMBEDDED",
+        "PUSHER_APP_ID",
+        "PUSHER_KEY",
+        "PUSHER_SECRET",
+        "DEMO_PASSWORD",
+      ]),
     );
   });
 });
@@ -125,7 +137,15 @@ describe("parseEnv in every mode", () => {
     // The launcher supplies a generated NEXTAUTH_SECRET; nothing else is set.
     const env = parseEnv({ NEXTAUTH_SECRET: SECRET });
     expect(env.nodeEnv).toBe("development");
-    expect(env.pusher).toEqual({ kind: "embedded", appId: "app-id", key: "app-key", secret: "app-secret", host: "127.0.0.1", port: 6001, useTLS: false });
+    expect(env.pusher).toEqual({
+      kind: "embedded",
+      appId: "app-id",
+      key: "app-key",
+      secret: "app-secret",
+      host: "127.0.0.1",
+      port: 6001,
+      useTLS: false,
+    });
     expect(env.seedDemoAccounts).toBe(true);
     expect(env.demoPassword).toBe("demo-password");
     expect(env.nextAuthUrl).toBe("http://localhost:3000");
@@ -133,7 +153,11 @@ describe("parseEnv in every mode", () => {
 
   it("reads the authorized-connections timeout the backend enforces (default 30 s)", () => {
     expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).authorizedConnectionsTimeoutMs).toBe(30_000);
-    expect(parseEnv({ NEXTAUTH_SECRET: SECRET, PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "5000" }).authorizedConnectionsTimeoutMs).toBe(5000);
-    expect(problemsOf({ NEXTAUTH_SECRET: SECRET, PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "soon" })).toEqual([expect.stringMatching(/^PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS /)]);
+    expect(parseEnv({ NEXTAUTH_SECRET: SECRET, PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "5000" }).authorizedConnectionsTimeoutMs).toBe(
+      5000,
+    );
+    expect(problemsOf({ NEXTAUTH_SECRET: SECRET, PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "soon" })).toEqual([
+      expect.stringMatching(/^PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS /),
+    ]);
   });
 });

@@ -39,19 +39,23 @@ describe("pusherServer against a backend that never answers", () => {
   it.each([
     ["trigger", (p: Pusher) => p.trigger("private-admin", "activity", { n: 1 })],
     ["terminateUserConnections", (p: Pusher) => p.terminateUserConnections("user-1")],
-  ] as const)("%s rejects within the timeout", async (_name, call) => {
-    const { pusherServer, PUSHER_REQUEST_TIMEOUT_MS } = await import("@/lib/pusher/server");
-    received = [];
-    const startedAt = Date.now();
-    const error = await call(pusherServer).then(
-      () => null,
-      (reason: unknown) => reason,
-    );
-    const elapsed = Date.now() - startedAt;
-    expect(received).toHaveLength(1);
-    expect(error).toBeInstanceOf(Error);
-    expect(String((error as { error?: unknown }).error ?? error)).toMatch(/abort/i);
-    expect(elapsed).toBeGreaterThanOrEqual(PUSHER_REQUEST_TIMEOUT_MS - 50);
-    expect(elapsed).toBeLessThan(PUSHER_REQUEST_TIMEOUT_MS + 1_500);
-  }, 15_000);
+  ] as const)(
+    "%s rejects within the timeout",
+    async (_name, call) => {
+      const { pusherServer, PUSHER_REQUEST_TIMEOUT_MS } = await import("@/lib/pusher/server");
+      received = [];
+      const startedAt = Date.now();
+      const error = await call(pusherServer).then(
+        () => null,
+        (reason: unknown) => reason,
+      );
+      const elapsed = Date.now() - startedAt;
+      expect(received).toHaveLength(1);
+      expect(error).toBeInstanceOf(Error);
+      expect(String((error as { error?: unknown }).error ?? error)).toMatch(/abort/i);
+      expect(elapsed).toBeGreaterThanOrEqual(PUSHER_REQUEST_TIMEOUT_MS - 50);
+      expect(elapsed).toBeLessThan(PUSHER_REQUEST_TIMEOUT_MS + 1_500);
+    },
+    15_000,
+  );
 });

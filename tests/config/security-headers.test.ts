@@ -42,7 +42,13 @@ describe("Content-Security-Policy", () => {
 
   it("hosted Pusher: wss to the cluster's host only", () => {
     const csp = directives(
-      headersFor({ NEXTAUTH_URL: "https://chat.example.com", PUSHER_APP_ID: "1", PUSHER_KEY: "k", PUSHER_SECRET: "s", PUSHER_CLUSTER: "eu" })["Content-Security-Policy"]!,
+      headersFor({
+        NEXTAUTH_URL: "https://chat.example.com",
+        PUSHER_APP_ID: "1",
+        PUSHER_KEY: "k",
+        PUSHER_SECRET: "s",
+        PUSHER_CLUSTER: "eu",
+      })["Content-Security-Policy"]!,
     );
     expect(csp["connect-src"]).toEqual(["'self'", "wss://ws-eu.pusher.com"]);
     expect(csp).toHaveProperty("upgrade-insecure-requests");
@@ -53,7 +59,9 @@ describe("Content-Security-Policy", () => {
     const plain = directives(headersFor(selfHosted)["Content-Security-Policy"]!);
     expect(plain["connect-src"]).toEqual(["'self'", "ws://soketi.internal:6001", "wss://soketi.internal:6001"]);
     const behindTls = directives(
-      headersFor({ ...selfHosted, PUSHER_USE_TLS: "true", PUSHER_PUBLIC_HOST: "ws.example.com", PUSHER_PUBLIC_PORT: "443" })["Content-Security-Policy"]!,
+      headersFor({ ...selfHosted, PUSHER_USE_TLS: "true", PUSHER_PUBLIC_HOST: "ws.example.com", PUSHER_PUBLIC_PORT: "443" })[
+        "Content-Security-Policy"
+      ]!,
     );
     expect(behindTls["connect-src"]).toEqual(["'self'", "wss://ws.example.com:443"]);
   });
@@ -66,7 +74,12 @@ describe("Content-Security-Policy", () => {
   });
 
   it("brackets an IPv6 WebSocket host", () => {
-    const policy = contentSecurityPolicy({ nonce: "n", development: false, appUrl: "http://localhost:3000", realtime: { key: "k", cluster: "", wsHost: "::1", wsPort: 6001, wssPort: 6001, forceTLS: false } });
+    const policy = contentSecurityPolicy({
+      nonce: "n",
+      development: false,
+      appUrl: "http://localhost:3000",
+      realtime: { key: "k", cluster: "", wsHost: "::1", wsPort: 6001, wssPort: 6001, forceTLS: false },
+    });
     expect(directives(policy)["connect-src"]).toEqual(["'self'", "ws://[::1]:6001", "wss://[::1]:6001"]);
   });
 });
@@ -74,7 +87,11 @@ describe("Content-Security-Policy", () => {
 describe("the other headers", () => {
   it("nosniff, referrer policy and frame denial everywhere; HSTS only when NEXTAUTH_URL is https", () => {
     const http = headersFor({ NEXTAUTH_URL: "http://localhost:3000" });
-    expect(http).toMatchObject({ "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin", "X-Frame-Options": "DENY" });
+    expect(http).toMatchObject({
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "strict-origin-when-cross-origin",
+      "X-Frame-Options": "DENY",
+    });
     expect(http).not.toHaveProperty("Strict-Transport-Security");
     const https = headersFor({ NEXTAUTH_URL: "https://chat.example.com" });
     expect(https["Strict-Transport-Security"]).toBe(HSTS_VALUE);
@@ -94,7 +111,13 @@ describe("proxy.ts", () => {
     return (await import("@/proxy")).proxy;
   }
 
-  const HOSTED = { NEXTAUTH_URL: "https://chat.example.com", PUSHER_APP_ID: "1234", PUSHER_KEY: "key-1234", PUSHER_SECRET: "secret-1234", PUSHER_CLUSTER: "mt1" };
+  const HOSTED = {
+    NEXTAUTH_URL: "https://chat.example.com",
+    PUSHER_APP_ID: "1234",
+    PUSHER_KEY: "key-1234",
+    PUSHER_SECRET: "secret-1234",
+    PUSHER_CLUSTER: "mt1",
+  };
 
   it("sets the headers with a fresh nonce per response, and hands the same CSP to Next's renderer", async () => {
     const proxy = await loadProxy(HOSTED);
@@ -119,7 +142,9 @@ describe("proxy.ts", () => {
   it("overwrites a nonce or policy the client sent", async () => {
     const proxy = await loadProxy(HOSTED);
     const response = proxy(
-      new NextRequest("https://chat.example.com/", { headers: { "x-nonce": "attacker", "content-security-policy": "script-src 'nonce-attacker'" } }),
+      new NextRequest("https://chat.example.com/", {
+        headers: { "x-nonce": "attacker", "content-security-policy": "script-src 'nonce-attacker'" },
+      }),
     );
     expect(response.headers.get("x-middleware-request-x-nonce")).not.toBe("attacker");
     expect(response.headers.get("x-middleware-request-content-security-policy")).not.toContain("attacker");

@@ -88,6 +88,8 @@ describe("migration history", () => {
   });
 
   it("refuses provider-specific native types in schema.prisma", () => {
-    expect(() => deriveSchema(readSchema().replace("email          String", "email          String @db.Text"), "postgresql")).toThrow(/native types/);
+    expect(() => deriveSchema(readSchema().replace("email          String", "email          String @db.Text"), "postgresql")).toThrow(
+      /native types/,
+    );
   });
 });

@@ -76,8 +76,11 @@ function sqliteProbe(): Probe {
     url,
     rows: async () => query((db) => db.prepare(`SELECT * FROM _prisma_migrations ORDER BY migration_name`).all() as Row[]),
     tables: async () =>
-      query((db) => (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name)),
-    columns: async (table) => query((db) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name)),
+      query((db) =>
+        (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((r) => r.name),
+      ),
+    columns: async (table) =>
+      query((db) => (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((r) => r.name)),
     exec: async (sql) => void query((db) => db.exec(sql)),
     close: async () => {},
   };
@@ -91,11 +94,16 @@ async function postgresProbe(server: PostgresServer): Promise<Probe> {
     url,
     rows: async () => (await client.query<Row>(`SELECT * FROM _prisma_migrations ORDER BY migration_name`)).rows,
     tables: async () =>
-      (await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows.map((r) => r.tablename),
+      (
+        await client.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)
+      ).rows.map((r) => r.tablename),
     columns: async (table) =>
-      (await client.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table])).rows.map(
-        (r) => r.column_name,
-      ),
+      (
+        await client.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+          [table],
+        )
+      ).rows.map((r) => r.column_name),
     exec: async (sql) => void (await client.query(sql)),
     close: async () => {
       await client.end();
@@ -124,7 +132,14 @@ function migrationSuite(provider: DatabaseProvider, makeProbe: () => Promise<Pro
 
     expect(await tables()).toEqual(expect.arrayContaining(["User", "RealtimeConnection", "Message", "AuditLog", "_prisma_migrations"]));
     expect(await columns("_prisma_migrations")).toEqual([
-      "id", "checksum", "finished_at", "migration_name", "logs", "rolled_back_at", "started_at", "applied_steps_count",
+      "id",
+      "checksum",
+      "finished_at",
+      "migration_name",
+      "logs",
+      "rolled_back_at",
+      "started_at",
+      "applied_steps_count",
     ]);
     const recorded = await rows();
     expect(recorded.map((r) => r.migration_name)).toEqual(committed.map((m) => m.name));
@@ -147,7 +162,12 @@ function migrationSuite(provider: DatabaseProvider, makeProbe: () => Promise<Pro
     const { url } = await fresh();
     const dir = copyMigrations(provider);
     await migrateDatabase(url, { migrationsDirectory: dir });
-    expect(await diagnoseHistory(url, dir)).toEqual({ editedMigrationNames: [], failedMigrationNames: [], hasMigrationsTable: true, history: null });
+    expect(await diagnoseHistory(url, dir)).toEqual({
+      editedMigrationNames: [],
+      failedMigrationNames: [],
+      hasMigrationsTable: true,
+      history: null,
+    });
     // …and Prisma agrees on checksums: it flags the same edit migrateDatabase refuses.
     const [first] = readMigrations(provider, dir);
     writeFileSync(path.join(dir, first!.name, "migration.sql"), `${first!.sql}\n-- edited\n`);
@@ -209,14 +229,18 @@ function migrationSuite(provider: DatabaseProvider, makeProbe: () => Promise<Pro
   it("refuses a history with a failed (unfinished) migration, as prisma migrate deploy does", async () => {
     const { url, exec } = await fresh();
     await migrateDatabase(url);
-    await exec(`INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('x', 'y', '29990101000000_failed', ${provider === "sqlite" ? "0" : "now()"}, 0)`);
+    await exec(
+      `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES ('x', 'y', '29990101000000_failed', ${provider === "sqlite" ? "0" : "now()"}, 0)`,
+    );
     await expect(migrateDatabase(url)).rejects.toThrow(/29990101000000_failed failed earlier/);
   });
 
   it("refuses migrations written for the other provider", async () => {
     const { url } = await fresh();
     const other: DatabaseProvider = provider === "sqlite" ? "postgresql" : "sqlite";
-    await expect(migrateDatabase(url, { migrationsDirectory: migrationsDirectoryFor(other) })).rejects.toThrow(/migration_lock\.toml is for provider/);
+    await expect(migrateDatabase(url, { migrationsDirectory: migrationsDirectoryFor(other) })).rejects.toThrow(
+      /migration_lock\.toml is for provider/,
+    );
   });
 
   if (provider === "postgresql") {
@@ -275,8 +299,11 @@ PRAGMA defer_foreign_keys=OFF;
     const probe = sqliteProbe();
     const run = () =>
       new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, [tsxCli, "scripts/db-migrate.ts"], { env: { ...process.env, DATABASE_URL: probe.url } }, (error, stdout, stderr) =>
-          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+        execFile(
+          process.execPath,
+          [tsxCli, "scripts/db-migrate.ts"],
+          { env: { ...process.env, DATABASE_URL: probe.url } },
+          (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
         );
       });
     const outputs = await Promise.all([run(), run(), run()]);
@@ -290,7 +317,11 @@ PRAGMA defer_foreign_keys=OFF;
     const probe = sqliteProbe();
     const dir = copyMigrations("sqlite");
     await migrateDatabase(probe.url, { migrationsDirectory: dir });
-    addMigration(dir, "29990101000000_dangling", `INSERT INTO "Message" (id, recipientId, event, body) VALUES ('m1', 'nobody', 'e', 'b');\n`);
+    addMigration(
+      dir,
+      "29990101000000_dangling",
+      `INSERT INTO "Message" (id, recipientId, event, body) VALUES ('m1', 'nobody', 'e', 'b');\n`,
+    );
     await expect(migrateDatabase(probe.url, { migrationsDirectory: dir })).rejects.toThrow(/foreign_key_check/);
   });
 });

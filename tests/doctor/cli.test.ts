@@ -55,7 +55,18 @@ describe("npm run doctor", () => {
   it("exits 0 against a correctly configured embedded server and prints an ok line per check", async () => {
     const { code, stdout, stderr } = await runDoctorCli({});
     expect(stderr).toBe("");
-    for (const name of ["credentials", "clock skew", "websocket", "user authentication", "send to user", "watchlist events", "terminate connections", "client events", "app webhook endpoint", "webhooks"]) {
+    for (const name of [
+      "credentials",
+      "clock skew",
+      "websocket",
+      "user authentication",
+      "send to user",
+      "watchlist events",
+      "terminate connections",
+      "client events",
+      "app webhook endpoint",
+      "webhooks",
+    ]) {
       expect(stdout).toMatch(new RegExp(`^ok {4}${name} `, "m"));
     }
     expect(stdout).toMatch(/^warn  authorized connections /m);

@@ -41,7 +41,11 @@ async function peer(status: number, body: string, offsetMs = 0) {
 describe("credentials", () => {
   it("reads soketi's HTTP 200 error bodies: a bad signature names PUSHER_SECRET", async () => {
     const result = await checkCredentials(await peer(200, JSON.stringify({ error: "The secret authentication failed", code: 401 })));
-    expect(result).toMatchObject({ status: "fail", summary: expect.stringMatching(/^wrong secret: .* answered 401/), fix: [expect.stringMatching(/^PUSHER_SECRET/)] });
+    expect(result).toMatchObject({
+      status: "fail",
+      summary: expect.stringMatching(/^wrong secret: .* answered 401/),
+      fix: [expect.stringMatching(/^PUSHER_SECRET/)],
+    });
   });
 
   it("an unknown app (soketi's 404 in a 200) names PUSHER_APP_ID", async () => {
@@ -59,7 +63,11 @@ describe("credentials", () => {
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     server = undefined;
     const result = await checkCredentials(ctx);
-    expect(result).toMatchObject({ status: "fail", summary: expect.stringMatching(/can't be reached/), fix: [expect.stringMatching(/PUSHER_HOST, PUSHER_PORT/)] });
+    expect(result).toMatchObject({
+      status: "fail",
+      summary: expect.stringMatching(/can't be reached/),
+      fix: [expect.stringMatching(/PUSHER_HOST, PUSHER_PORT/)],
+    });
   });
 });
 
@@ -78,7 +86,9 @@ describe("the browser's WebSocket URL", () => {
   const config = { key: "k", cluster: "", wsHost: "rt.example.com", wsPort: 6001, wssPort: 6001, forceTLS: false };
 
   it("follows pusher-js: ws on an http page, wss whenever the page is https", () => {
-    expect(browserSocketUrl(config, false)).toMatch(/^ws:\/\/rt\.example\.com:6001\/app\/k\?protocol=7&client=js&version=\d+\.\d+\.\d+&flash=false$/);
+    expect(browserSocketUrl(config, false)).toMatch(
+      /^ws:\/\/rt\.example\.com:6001\/app\/k\?protocol=7&client=js&version=\d+\.\d+\.\d+&flash=false$/,
+    );
     expect(browserSocketUrl(config, true)).toMatch(/^wss:\/\/rt\.example\.com:6001\/app\/k\?/);
   });
 

@@ -56,7 +56,10 @@ describe("the doctor's webhook probe", () => {
 
   it("acknowledges at most 4 probes per delivery", async () => {
     const before = acks();
-    const events = Array.from({ length: 10 }, (_, i) => ({ name: "channel_occupied", channel: doctorProbeChannel(`${"ab".repeat(8)}${i.toString(16).padStart(4, "0")}`) }));
+    const events = Array.from({ length: 10 }, (_, i) => ({
+      name: "channel_occupied",
+      channel: doctorProbeChannel(`${"ab".repeat(8)}${i.toString(16).padStart(4, "0")}`),
+    }));
     const body = webhookBody(events);
     expect((await deliver(body, signedWebhook(body))).status).toBe(200);
     expect(acks()).toBe(before + 4);

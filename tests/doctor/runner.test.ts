@@ -92,7 +92,9 @@ describe("a backend that ignores pusher:signin (soketi with user authentication 
     silent = new WebSocketServer({ host: "127.0.0.1", port: 0 });
     silent.on("connection", (socket) => {
       socket.on("message", (data) => received.push(JSON.parse(data.toString()).event as string));
-      socket.send(JSON.stringify({ event: "pusher:connection_established", data: JSON.stringify({ socket_id: "1234.5678", activity_timeout: 120 }) }));
+      socket.send(
+        JSON.stringify({ event: "pusher:connection_established", data: JSON.stringify({ socket_id: "1234.5678", activity_timeout: 120 }) }),
+      );
     });
     await new Promise<void>((resolve) => silent.once("listening", () => resolve()));
     silentPort = (silent.address() as AddressInfo).port;
@@ -184,7 +186,10 @@ describe("webhooks", () => {
     const { APP } = await import("@/tests/support/app-harness");
     const strict = await createServer({ ...APP, host: "127.0.0.1", port: 0, authorizedConnectionsTimeoutMs: 400, logger: silentLogger });
     try {
-      const report = await doctor({ PUSHER_PORT: String(strict.port), PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "400" }, { verifyAuthorizedTimeout: true });
+      const report = await doctor(
+        { PUSHER_PORT: String(strict.port), PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "400" },
+        { verifyAuthorizedTimeout: true },
+      );
       expect(check(report, "authorized connections")).toMatchObject({ status: "ok", summary: expect.stringMatching(/closed with 4009/) });
     } finally {
       await strict.close();

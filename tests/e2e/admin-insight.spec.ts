@@ -89,7 +89,9 @@ test("the user page: connections, timeline, messages with receipts, audit histor
   await Promise.all([alice.context.close(), admin.context.close()]);
 });
 
-test("Make admin / Remove admin: confirmed, audited, the user's open tab follows at once; the last admin can't remove themselves", async ({ browser }) => {
+test("Make admin / Remove admin: confirmed, audited, the user's open tab follows at once; the last admin can't remove themselves", async ({
+  browser,
+}) => {
   const bob = await newSignedInPage(browser, "bob@example.com");
   const admin = await newSignedInPage(browser, "admin@example.com");
   await expect(bob.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);

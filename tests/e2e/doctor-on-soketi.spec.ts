@@ -35,11 +35,15 @@ function runDoctor(baseURL: string, backend: { port: number }): Promise<{ code: 
   };
   const cwd = mkdtempSync(path.join(tmpdir(), "doctor-e2e-"));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "doctor.ts"), "--app-url", baseURL], {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "doctor.ts"), "--app-url", baseURL],
+      {
+        cwd,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -54,7 +58,16 @@ function runDoctor(baseURL: string, backend: { port: number }): Promise<{ code: 
 test("@doctor the doctor passes on the soketi the suite runs on (watchlist: a warning)", async ({ baseURL }) => {
   const { code, stdout } = await runDoctor(baseURL!, { port: Number(process.env.PUSHER_PORT) });
   console.log(stdout);
-  for (const name of ["credentials", "clock skew", "websocket", "user authentication", "send to user", "terminate connections", "app webhook endpoint", "webhooks"]) {
+  for (const name of [
+    "credentials",
+    "clock skew",
+    "websocket",
+    "user authentication",
+    "send to user",
+    "terminate connections",
+    "app webhook endpoint",
+    "webhooks",
+  ]) {
     expect(stdout).toMatch(new RegExp(`^ok {4}${name} `, "m"));
   }
   expect(stdout).toMatch(/^warn  watchlist events /m);

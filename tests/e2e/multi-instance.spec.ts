@@ -1,6 +1,15 @@
 import { expect, test } from "@playwright/test";
 
-import { banFromRoster, expectBannedLoginRefused, kickFromRosterAndReconnect, messageFromRoster, newSignedInPage, rosterRow, signOutEverywhereFromUsers, userRow } from "./support";
+import {
+  banFromRoster,
+  expectBannedLoginRefused,
+  kickFromRosterAndReconnect,
+  messageFromRoster,
+  newSignedInPage,
+  rosterRow,
+  signOutEverywhereFromUsers,
+  userRow,
+} from "./support";
 
 /**
  * Two app instances on one database (playwright.multi.config.ts): users work on instance A, the
@@ -41,7 +50,8 @@ test("webhooks reaching either instance are handled: both users' connections are
   // server, every webhook goes to both. Either way a connection is confirmed by channel_occupied.
   const alice = await newSignedInPage(browser, "alice@example.com", URL_A);
   const bob = await newSignedInPage(browser, "bob@example.com", URL_B);
-  const confirmed = (name: string) => admin.page.locator('[data-testid="inspector-entry"][data-kind="connection-confirmed"]').filter({ hasText: `${name}'s connection` });
+  const confirmed = (name: string) =>
+    admin.page.locator('[data-testid="inspector-entry"][data-kind="connection-confirmed"]').filter({ hasText: `${name}'s connection` });
   await expect(confirmed("Alice").first()).toBeVisible();
   await expect(confirmed("Bob").first()).toBeVisible();
 

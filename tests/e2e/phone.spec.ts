@@ -21,7 +21,10 @@ async function newPhonePage(browser: Browser, email: string) {
 
 /** The page is no wider than the screen: nothing needs sideways scrolling. */
 async function expectNoSidewaysScroll(page: Page) {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
   expect(scrollWidth, `${page.url()} is ${scrollWidth} px wide in a ${clientWidth} px viewport`).toBeLessThanOrEqual(clientWidth);
 }
 
@@ -42,7 +45,17 @@ test("every admin and user page fits a 390 px screen; user and audit rows are ca
     return admin.page.locator('[data-testid="user-row"][data-user-email="alice@example.com"]').getAttribute("data-user-id");
   })();
 
-  for (const path of ["/", "/admin", "/admin/users", "/admin/audit", "/admin/messages", "/admin/inspector", "/admin/metrics", "/admin/health", `/admin/users/${adminId}`]) {
+  for (const path of [
+    "/",
+    "/admin",
+    "/admin/users",
+    "/admin/audit",
+    "/admin/messages",
+    "/admin/inspector",
+    "/admin/metrics",
+    "/admin/health",
+    `/admin/users/${adminId}`,
+  ]) {
     await admin.page.goto(path);
     await expect(admin.page.locator("main h1").first()).toBeVisible();
     await expectNoSidewaysScroll(admin.page);
@@ -54,7 +67,8 @@ test("every admin and user page fits a 390 px screen; user and audit rows are ca
   const rowBox = await row.boundingBox();
   expect(rowBox!.width).toBeLessThanOrEqual(PHONE.viewport.width);
   expect(rowBox!.height).toBeGreaterThan(100);
-  for (const name of ["Send message", "Sign out everywhere", "Make admin"]) await expectWithinWidth(admin.page, row.getByRole("button", { name }));
+  for (const name of ["Send message", "Sign out everywhere", "Make admin"])
+    await expectWithinWidth(admin.page, row.getByRole("button", { name }));
 
   // Dialogs fit the screen.
   await row.getByRole("button", { name: "Make admin" }).click();

@@ -35,7 +35,9 @@ async function sql(statements: string[]): Promise<void> {
   }
 }
 
-const numbers = postgres ? `generate_series(0, ${ONLINE - 1}) AS n(i)` : `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ONLINE - 1}) SELECT i FROM n)`;
+const numbers = postgres
+  ? `generate_series(0, ${ONLINE - 1}) AS n(i)`
+  : `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ONLINE - 1}) SELECT i FROM n)`;
 const padded = (value: string) => (postgres ? `lpad((${value})::text, 5, '0')` : `printf('%05d', ${value})`);
 // Dates copied from rows the app wrote (the admin's account and its live connection), so they are
 // stored the way the app stores them.
@@ -49,7 +51,10 @@ const seed = [
   `INSERT INTO "RealtimeConnection" ("id", "socketId", "userId", "signedInAt", "confirmedAt", "lastActivityAt")
    SELECT 'loadc' || ${padded("i")}, 'load.' || i, 'load' || ${padded("i")}, ${connectionDate}, ${connectionDate}, ${connectionDate} FROM ${numbers}`,
 ];
-const cleanup = [`DELETE FROM "RealtimeConnection" WHERE "socketId" LIKE 'load.%'`, `DELETE FROM "User" WHERE "email" LIKE 'load%@example.test'`];
+const cleanup = [
+  `DELETE FROM "RealtimeConnection" WHERE "socketId" LIKE 'load.%'`,
+  `DELETE FROM "User" WHERE "email" LIKE 'load%@example.test'`,
+];
 
 test.afterAll(async () => {
   await sql(cleanup);

@@ -22,7 +22,10 @@ async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
     (window as unknown as { __cspViolations: string[] }).__cspViolations = violations;
     document.addEventListener("securitypolicyviolation", (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
   });
-  return async () => [...consoleErrors, ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations))];
+  return async () => [
+    ...consoleErrors,
+    ...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)),
+  ];
 }
 
 test("pages carry the security headers with a fresh nonce", async ({ page, request }) => {

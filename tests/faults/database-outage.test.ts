@@ -87,10 +87,14 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
   const calls = () => ({
     userAuth: () => routes.userAuth.POST(formRequest("/pusher/user-auth", { socket_id: socketId }, { cookie: cast.aliceCookie })),
     channelAuth: () =>
-      routes.channelAuth.POST(formRequest("/pusher/auth", { socket_id: socketId, channel_name: `private-connection-${socketId}` }, { cookie: cast.aliceCookie })),
+      routes.channelAuth.POST(
+        formRequest("/pusher/auth", { socket_id: socketId, channel_name: `private-connection-${socketId}` }, { cookie: cast.aliceCookie }),
+      ),
     webhook: () => {
       const body = webhookBody([{ name: "channel_vacated", channel: `private-connection-${socketId}` }]);
-      return routes.webhook.POST(new Request("http://127.0.0.1:3000/api/pusher/webhook", { method: "POST", headers: signedWebhook(body), body }));
+      return routes.webhook.POST(
+        new Request("http://127.0.0.1:3000/api/pusher/webhook", { method: "POST", headers: signedWebhook(body), body }),
+      );
     },
     roster: () => routes.roster.GET(request("/api/admin/roster", { method: "GET", cookie: cast.adminCookie })),
   });
@@ -110,7 +114,11 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
     for (const [name, call] of Object.entries(calls())) {
       const response = await call();
       const text = await response.text();
-      expect({ name, status: response.status, retryAfter: response.headers.get("retry-after") }).toEqual({ name, status: 503, retryAfter: "5" });
+      expect({ name, status: response.status, retryAfter: response.headers.get("retry-after") }).toEqual({
+        name,
+        status: 503,
+        retryAfter: "5",
+      });
       expect(JSON.parse(text)).toEqual({ error: MESSAGE });
       expect(text).not.toMatch(LEAKS);
     }
@@ -133,7 +141,9 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
       ...endpoints.clientOptions(cast.bobCookie),
     });
     clients.push(tab);
-    await waitFor(() => tab.getState().status === "signin-failed" && tab.getState().retryAt !== null, { message: "failed sign-in waiting to retry" });
+    await waitFor(() => tab.getState().status === "signin-failed" && tab.getState().retryAt !== null, {
+      message: "failed sign-in waiting to retry",
+    });
     expect(tab.getState().error).toBe("the server answered HTTP 503");
 
     await postgres.restart();
@@ -147,7 +157,12 @@ describe.skipIf(postgresSkipReason() !== null)("the database stopped and started
     expect((await signInServer.signIn({ email: carolEmail, password: PASSWORD })).sessionCookie).toMatch(/^next-auth\.session-token=/);
     await waitFor(() => tab.getState().status === "signed-in", { timeoutMs: 10_000, message: "the tab signed in by itself" });
     const bobSocket = tab.getState().socketId!;
-    expect(endpoints.calls.filter((call) => call.path === "/pusher/user-auth" && call.socketId === bobSocket).map((call) => call.status).slice(-1)).toEqual([200]);
+    expect(
+      endpoints.calls
+        .filter((call) => call.path === "/pusher/user-auth" && call.socketId === bobSocket)
+        .map((call) => call.status)
+        .slice(-1),
+    ).toEqual([200]);
     expect(endpoints.calls.some((call) => call.status === 503)).toBe(true);
   }, 60_000);
 });

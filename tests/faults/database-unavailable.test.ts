@@ -19,7 +19,11 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 const directory = mkdtempSync(path.join(tmpdir(), "db-unavailable-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-const caught = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
 
 describe("isDatabaseUnavailable", () => {
   it("recognises PostgreSQL that nobody listens for (P1001)", async () => {
@@ -60,7 +64,9 @@ describe("isDatabaseUnavailable", () => {
   });
 
   it("looks through causes and driver codes", () => {
-    expect(isDatabaseUnavailable(new Error("wrapped", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("wrapped", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) }))).toBe(
+      true,
+    );
     expect(isDatabaseUnavailable({ meta: { driverAdapterError: { cause: { kind: "postgres", code: "57P01" } } } })).toBe(true);
     expect(isDatabaseUnavailable({ meta: { driverAdapterError: { cause: { kind: "TooManyConnections" } } } })).toBe(true);
     expect(isDatabaseUnavailable({ code: "SQLITE_BUSY_SNAPSHOT" })).toBe(true);

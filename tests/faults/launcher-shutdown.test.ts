@@ -45,53 +45,61 @@ async function startSlowReceiver() {
 const SOCKETS = 50;
 
 function startFakeNext() {
-  const child = spawn(process.execPath, ["-e", "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000); console.log('up')"], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(
+    process.execPath,
+    ["-e", "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000); console.log('up')"],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
   const up = new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
   return { child, up };
 }
 
 describe("the launcher's shutdown", () => {
-  it.each(["group", "launcher only"] as const)("closes every socket with 4200 and delivers the webhooks before exiting (signal to the %s)", async (target) => {
-    const receiver = await startSlowReceiver();
-    const { server, port } = await startServer({ webhooks: [{ url: receiver.url }] });
-    const clients = await Promise.all(Array.from({ length: SOCKETS }, async () => (await RawClient.established(port)).client));
-    await Promise.all(
-      clients.map(async (client, i) => {
-        client.send({ event: "pusher:subscribe", data: { channel: `launch-${i}` } });
-        await client.next((frame) => frame.event === "pusher_internal:subscription_succeeded");
-      }),
-    );
-    await withTimeout(
-      (async () => {
-        while (receiver.events().filter((e) => e.name === "channel_occupied").length < SOCKETS) await new Promise((r) => setTimeout(r, 20));
-      })(),
-      10_000,
-      "channel_occupied",
-    );
+  it.each(["group", "launcher only"] as const)(
+    "closes every socket with 4200 and delivers the webhooks before exiting (signal to the %s)",
+    async (target) => {
+      const receiver = await startSlowReceiver();
+      const { server, port } = await startServer({ webhooks: [{ url: receiver.url }] });
+      const clients = await Promise.all(Array.from({ length: SOCKETS }, async () => (await RawClient.established(port)).client));
+      await Promise.all(
+        clients.map(async (client, i) => {
+          client.send({ event: "pusher:subscribe", data: { channel: `launch-${i}` } });
+          await client.next((frame) => frame.event === "pusher_internal:subscription_succeeded");
+        }),
+      );
+      await withTimeout(
+        (async () => {
+          while (receiver.events().filter((e) => e.name === "channel_occupied").length < SOCKETS)
+            await new Promise((r) => setTimeout(r, 20));
+        })(),
+        10_000,
+        "channel_occupied",
+      );
 
-    const next = startFakeNext();
-    await next.up;
-    const signals = new EventEmitter();
-    let vacatedAtExit = -1;
-    const exited = new Promise<number>((resolve) =>
-      installShutdown(next.child, server, {
-        signals,
-        exit: (code) => {
-          vacatedAtExit = receiver.events().filter((e) => e.name === "channel_vacated").length;
-          resolve(code);
-        },
-      }),
-    );
+      const next = startFakeNext();
+      await next.up;
+      const signals = new EventEmitter();
+      let vacatedAtExit = -1;
+      const exited = new Promise<number>((resolve) =>
+        installShutdown(next.child, server, {
+          signals,
+          exit: (code) => {
+            vacatedAtExit = receiver.events().filter((e) => e.name === "channel_vacated").length;
+            resolve(code);
+          },
+        }),
+      );
 
-    // The launcher's handler runs, then (group signal) Next gets the same signal and exits at once;
-    // "launcher only" is a kill <launcher pid>, and the launcher stops Next itself.
-    signals.emit("SIGTERM");
-    if (target === "group") next.child.kill("SIGTERM");
-    expect(await withTimeout(exited, 10_000, "launcher exit")).toBe(0);
-    expect(vacatedAtExit).toBe(SOCKETS);
-    const codes = await Promise.all(clients.map((client) => client.closed));
-    expect(new Set(codes.map((close) => close.code))).toEqual(new Set([4200]));
-    expect(next.child.exitCode ?? next.child.signalCode).not.toBeNull();
-    await receiver.close();
-  });
+      // The launcher's handler runs, then (group signal) Next gets the same signal and exits at once;
+      // "launcher only" is a kill <launcher pid>, and the launcher stops Next itself.
+      signals.emit("SIGTERM");
+      if (target === "group") next.child.kill("SIGTERM");
+      expect(await withTimeout(exited, 10_000, "launcher exit")).toBe(0);
+      expect(vacatedAtExit).toBe(SOCKETS);
+      const codes = await Promise.all(clients.map((client) => client.closed));
+      expect(new Set(codes.map((close) => close.code))).toEqual(new Set([4200]));
+      expect(next.child.exitCode ?? next.child.signalCode).not.toBeNull();
+      await receiver.close();
+    },
+  );
 });

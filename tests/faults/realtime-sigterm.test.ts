@@ -43,7 +43,12 @@ function startNpmRealtime(webhookUrl: string) {
     PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: "off",
   });
   // detached: its own process group (pgid = npm's pid), as under a process manager.
-  const child = spawn("npm", ["run", "--silent", "realtime"], { cwd: ROOT, env: env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("npm", ["run", "--silent", "realtime"], {
+    cwd: ROOT,
+    env: env as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   started.push(child.pid!);
   let stderr = "";
   const port = new Promise<number>((resolvePort, reject) => {
@@ -54,7 +59,9 @@ function startNpmRealtime(webhookUrl: string) {
     });
     child.once("exit", (code) => reject(new Error(`exited with ${code} before listening: ${stderr}`)));
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => child.once("exit", (code, signal) => resolveExit({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.once("exit", (code, signal) => resolveExit({ code, signal })),
+  );
   return { pid: child.pid!, port, exited, stderr: () => stderr };
 }
 
@@ -78,8 +85,17 @@ async function shutdownRun(target: "pid" | "group", run: number) {
   const port = await withTimeout(server.port, 30_000, "listening");
   const channels = Array.from({ length: SOCKETS }, (_, i) => `sigterm-${run}-${i}`);
   const closes: Promise<number>[] = [];
-  for (let start = 0; start < SOCKETS; start += 50) closes.push(...(await Promise.all(channels.slice(start, start + 50).map((channel) => openSubscribed(port, channel)))).map(({ closed }) => closed));
-  const occupied = () => new Set(receiver.events().filter((e) => e.name === "channel_occupied").map((e) => e.channel)).size;
+  for (let start = 0; start < SOCKETS; start += 50)
+    closes.push(
+      ...(await Promise.all(channels.slice(start, start + 50).map((channel) => openSubscribed(port, channel)))).map(({ closed }) => closed),
+    );
+  const occupied = () =>
+    new Set(
+      receiver
+        .events()
+        .filter((e) => e.name === "channel_occupied")
+        .map((e) => e.channel),
+    ).size;
   await withTimeout(
     (async () => {
       while (occupied() < SOCKETS) await new Promise((r) => setTimeout(r, 20));
@@ -91,7 +107,12 @@ async function shutdownRun(target: "pid" | "group", run: number) {
   process.kill(target === "group" ? -server.pid : server.pid, "SIGTERM");
   const exit = await withTimeout(server.exited, 15_000, "exit");
   // Read at the moment npm exited: the deliveries must have been made by then.
-  const vacated = new Set(receiver.events().filter((e) => e.name === "channel_vacated").map((e) => e.channel));
+  const vacated = new Set(
+    receiver
+      .events()
+      .filter((e) => e.name === "channel_vacated")
+      .map((e) => e.channel),
+  );
   const codes = await withTimeout(Promise.all(closes), 5_000, "socket closes");
   const byCode = codes.reduce<Record<number, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
   return { exit, byCode, vacated: vacated.size, stderr: server.stderr() };
@@ -103,7 +124,11 @@ describe("SIGTERM to `npm run realtime`", () => {
     async (target) => {
       for (let run = 0; run < RUNS; run += 1) {
         const result = await shutdownRun(target, run);
-        expect({ run, byCode: result.byCode, vacated: result.vacated }, result.stderr.slice(-2_000)).toEqual({ run, byCode: { 4200: SOCKETS }, vacated: SOCKETS });
+        expect({ run, byCode: result.byCode, vacated: result.vacated }, result.stderr.slice(-2_000)).toEqual({
+          run,
+          byCode: { 4200: SOCKETS },
+          vacated: SOCKETS,
+        });
         expect(result.stderr).toContain('"realtime server stopped"');
         await cleanup();
       }

@@ -8,7 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { connectAppClient, createUser, sessionCookie, startHarness, waitFor, type AppClient, type Harness } from "@/tests/support/app-harness";
+import {
+  connectAppClient,
+  createUser,
+  sessionCookie,
+  startHarness,
+  waitFor,
+  type AppClient,
+  type Harness,
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let reconcile: typeof import("@/lib/roster/reconcile");
@@ -32,13 +40,16 @@ describe("the webhook route unreachable", () => {
     const users = await Promise.all(Array.from({ length: 10 }, (_, i) => createUser(harness, { name: `Offline hooks ${i}` })));
     for (const user of users) tabs.push(await connectAppClient(harness, await sessionCookie(user)));
     const sockets = tabs.map((tab) => tab.client.getState().socketId!);
-    for (const [i, tab] of tabs.entries()) await waitFor(() => tab.client.pusher.channel(`private-connection-${sockets[i]}`)?.subscribed, { message: "connection channel" });
+    for (const [i, tab] of tabs.entries())
+      await waitFor(() => tab.client.pusher.channel(`private-connection-${sockets[i]}`)?.subscribed, { message: "connection channel" });
 
     // Four tabs close; their channel_vacated can't be delivered either.
     const closed = tabs.slice(0, 4);
     for (const tab of closed) tab.client.stop();
     const live = sockets.slice(4);
-    await waitFor(async () => (await reconcile.fetchOccupiedSocketIds()).size === live.length, { message: "closed sockets gone from the realtime server" });
+    await waitFor(async () => (await reconcile.fetchOccupiedSocketIds()).size === live.length, {
+      message: "closed sockets gone from the realtime server",
+    });
 
     // Nothing reached the app: every row is still pending, the closed ones included.
     expect(harness.webhookLog).toHaveLength(0);
@@ -48,7 +59,11 @@ describe("the webhook route unreachable", () => {
 
     // Minutes later, webhooks still down: reconciliation alone puts the roster right.
     const later = new Date(Date.now() + GRACE + 60_000);
-    expect(await reconcile.reconcileRoster(later)).toEqual({ occupiedChannels: live.length, removed: closed.length, confirmed: live.length });
+    expect(await reconcile.reconcileRoster(later)).toEqual({
+      occupiedChannels: live.length,
+      removed: closed.length,
+      confirmed: live.length,
+    });
     const after = await harness.db.realtimeConnection.findMany();
     expect(after.map((row) => row.socketId).sort()).toEqual([...live].sort());
     expect(after.every((row) => row.confirmedAt !== null)).toBe(true);

@@ -38,8 +38,22 @@ beforeAll(async () => {
   const { NextRequest } = await import("next/server");
   const alice = cast.alice.id;
   endpoints = [
-    { name: "POST /pusher/user-auth", path: "/pusher/user-auth", limitBytes: 4096, limitText: /4 KiB/, send: handleUserAuth, headers: () => ({ cookie: cast.aliceCookie, "content-type": FORM }) },
-    { name: "POST /pusher/auth", path: "/pusher/auth", limitBytes: 4096, limitText: /4 KiB/, send: handleChannelAuth, headers: () => ({ cookie: cast.aliceCookie, "content-type": FORM }) },
+    {
+      name: "POST /pusher/user-auth",
+      path: "/pusher/user-auth",
+      limitBytes: 4096,
+      limitText: /4 KiB/,
+      send: handleUserAuth,
+      headers: () => ({ cookie: cast.aliceCookie, "content-type": FORM }),
+    },
+    {
+      name: "POST /pusher/auth",
+      path: "/pusher/auth",
+      limitBytes: 4096,
+      limitText: /4 KiB/,
+      send: handleChannelAuth,
+      headers: () => ({ cookie: cast.aliceCookie, "content-type": FORM }),
+    },
     {
       name: "POST /api/pusher/webhook",
       path: "/api/pusher/webhook",
@@ -48,7 +62,14 @@ beforeAll(async () => {
       send: handlePusherWebhook,
       headers: () => ({ "content-type": JSON_TYPE, "x-pusher-key": APP.key, "x-pusher-signature": "0".repeat(64) }),
     },
-    { name: "POST /api/admin/broadcast", path: "/api/admin/broadcast", limitBytes: 64 * 1024, limitText: /64 KiB/, send: handleBroadcast, headers: () => ({ cookie: cast.adminCookie, "content-type": JSON_TYPE }) },
+    {
+      name: "POST /api/admin/broadcast",
+      path: "/api/admin/broadcast",
+      limitBytes: 64 * 1024,
+      limitText: /64 KiB/,
+      send: handleBroadcast,
+      headers: () => ({ cookie: cast.adminCookie, "content-type": JSON_TYPE }),
+    },
     {
       name: "POST /api/admin/users/{id}/messages",
       path: `/api/admin/users/${alice}/messages`,
@@ -72,7 +93,8 @@ beforeAll(async () => {
       path: "/api/auth/callback/credentials",
       limitBytes: 16 * 1024,
       limitText: /16 KiB/,
-      send: (request) => nextAuthRoute.POST(new NextRequest(request), { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) }),
+      send: (request) =>
+        nextAuthRoute.POST(new NextRequest(request), { params: Promise.resolve({ nextauth: ["callback", "credentials"] }) }),
       headers: () => ({ "content-type": FORM }),
     },
   ];

@@ -52,7 +52,10 @@ afterAll(async () => {
  * Sends request headers, then 64 KiB chunks until the server answers; resolves with the status
  * line and how much was sent. Never ends the body.
  */
-function streamEndlessChunkedBody(path: string, headers: Record<string, string>): Promise<{ statusLine: string; sentBytes: number; elapsedMs: number }> {
+function streamEndlessChunkedBody(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ statusLine: string; sentBytes: number; elapsedMs: number }> {
   return new Promise((resolve, reject) => {
     const startedAt = Date.now();
     const socket = connect(port, "127.0.0.1");
@@ -93,7 +96,10 @@ describe("through a real HTTP server with Next's request adapter", () => {
   });
 
   it("a never-ending /pusher/user-auth body gets 413 while the client is still sending", { timeout: 5_000 }, async () => {
-    const { statusLine } = await streamEndlessChunkedBody("/pusher/user-auth", { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie });
+    const { statusLine } = await streamEndlessChunkedBody("/pusher/user-auth", {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Cookie: cookie,
+    });
     expect(statusLine).toBe("HTTP/1.1 413 Payload Too Large");
   });
 

@@ -8,7 +8,18 @@ import type PusherClient from "pusher-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { Activity } from "@/lib/inspector/activity";
-import { APP, connectAdminChannel, connectSignedInClient, createUser, sessionCookie, signedWebhook, startHarness, waitFor, webhookBody, type Harness } from "@/tests/support/app-harness";
+import {
+  APP,
+  connectAdminChannel,
+  connectSignedInClient,
+  createUser,
+  sessionCookie,
+  signedWebhook,
+  startHarness,
+  waitFor,
+  webhookBody,
+  type Harness,
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleUserAuth: typeof import("@/lib/pusher/sign-user-auth").handleUserAuth;
@@ -54,7 +65,13 @@ beforeEach(async () => {
 function userAuth(socketId: string, cookie?: string): Promise<Response> {
   const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
   if (cookie) headers.cookie = cookie;
-  return handleUserAuth(new Request("http://127.0.0.1:3000/pusher/user-auth", { method: "POST", headers, body: new URLSearchParams({ socket_id: socketId }).toString() }));
+  return handleUserAuth(
+    new Request("http://127.0.0.1:3000/pusher/user-auth", {
+      method: "POST",
+      headers,
+      body: new URLSearchParams({ socket_id: socketId }).toString(),
+    }),
+  );
 }
 
 const find = (predicate: (activity: Activity) => boolean, message: string) => waitFor(() => received.find(predicate), { message });
@@ -87,8 +104,16 @@ describe("activity on the admin channel", () => {
     expect(received.filter((a) => a.kind === "refused")).toEqual([]);
     reportRefusals();
     const line = await find((a) => a.kind === "refused", "aggregated refusal line");
-    expect(line.summary).toMatch(/^Refused 31 requests in the last \d+ s: 30 × \/pusher\/user-auth 401 \(unauthenticated\); 1 × \/pusher\/user-auth 403 \(banned\)$/);
-    expect(line.detail).toMatchObject({ total: 31, counts: [{ endpoint: "/pusher/user-auth", status: 401, reason: "unauthenticated", count: 30 }, { endpoint: "/pusher/user-auth", status: 403, reason: "banned", count: 1 }] });
+    expect(line.summary).toMatch(
+      /^Refused 31 requests in the last \d+ s: 30 × \/pusher\/user-auth 401 \(unauthenticated\); 1 × \/pusher\/user-auth 403 \(banned\)$/,
+    );
+    expect(line.detail).toMatchObject({
+      total: 31,
+      counts: [
+        { endpoint: "/pusher/user-auth", status: 401, reason: "unauthenticated", count: 30 },
+        { endpoint: "/pusher/user-auth", status: 403, reason: "banned", count: 1 },
+      ],
+    });
     expect(line.userId).toBeNull();
   });
 
@@ -110,10 +135,16 @@ describe("activity on the admin channel", () => {
 
   it("reports a correctly signed webhook as accepted, with its events", async () => {
     const body = webhookBody([{ name: "channel_occupied", channel: "private-whatever" }]);
-    const response = await handlePusherWebhook(new Request("http://127.0.0.1/api/pusher/webhook", { method: "POST", headers: signedWebhook(body), body }));
+    const response = await handlePusherWebhook(
+      new Request("http://127.0.0.1/api/pusher/webhook", { method: "POST", headers: signedWebhook(body), body }),
+    );
     expect(response.status).toBe(200);
     const line = await find((a) => a.kind === "webhook" && a.summary.includes("private-whatever"), "accepted webhook");
-    expect(line.detail).toMatchObject({ verdict: "accepted", signature: "valid", events: [{ name: "channel_occupied", channel: "private-whatever" }] });
+    expect(line.detail).toMatchObject({
+      verdict: "accepted",
+      signature: "valid",
+      events: [{ name: "channel_occupied", channel: "private-whatever" }],
+    });
   });
 
   it("reports a real connection's confirmation and its disconnect (webhooks from the embedded server)", async () => {
@@ -128,7 +159,9 @@ describe("activity on the admin channel", () => {
     const gone = await find((a) => a.kind === "disconnect" && a.userId === bob.id, "disconnect activity");
     expect(gone.detail).toEqual({ socketId: client.socketId });
     // The webhook that carried it is in the log too, ahead of the line it caused.
-    const webhookIndex = received.findIndex((a) => a.kind === "webhook" && a.summary.includes(`channel_vacated private-connection-${client.socketId}`));
+    const webhookIndex = received.findIndex(
+      (a) => a.kind === "webhook" && a.summary.includes(`channel_vacated private-connection-${client.socketId}`),
+    );
     expect(webhookIndex).toBeGreaterThanOrEqual(0);
     expect(webhookIndex).toBeLessThan(received.indexOf(gone));
   });
@@ -137,7 +170,10 @@ describe("activity on the admin channel", () => {
     const admin = await createUser(harness, { name: "Ada Admin", role: "ADMIN" });
     const carol = await createUser(harness, { name: "Carol" });
     const client = await connectSignedInClient(harness, carol.id);
-    const kick = new Request(`http://127.0.0.1:3000/api/admin/users/${carol.id}/kick`, { method: "POST", headers: { cookie: await sessionCookie(admin) } });
+    const kick = new Request(`http://127.0.0.1:3000/api/admin/users/${carol.id}/kick`, {
+      method: "POST",
+      headers: { cookie: await sessionCookie(admin) },
+    });
     expect((await handleKickUser(kick, carol.id)).status).toBe(200);
 
     const line = await find((a) => a.kind === "admin-action" && a.userId === carol.id, "admin-action activity");
@@ -153,7 +189,9 @@ describe("activity on the admin channel", () => {
     expect(performance.now() - started).toBeLessThan(50);
 
     await waitFor(() => received.filter((a) => a.summary.startsWith("burst ")).length === 25, { message: "25 burst lines" });
-    expect(received.filter((a) => a.summary.startsWith("burst ")).map((a) => a.summary)).toEqual(Array.from({ length: 25 }, (_, i) => `burst ${i}`));
+    expect(received.filter((a) => a.summary.startsWith("burst ")).map((a) => a.summary)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `burst ${i}`),
+    );
   });
 
   it("keeps a line that is too big for one Pusher event, without its detail", async () => {

@@ -10,8 +10,15 @@ import {
   type InspectorLog,
 } from "@/lib/inspector/activity";
 
-const line = (summary: string, extra: Partial<Activity> = {}): Activity => ({ kind: "sign-in", at: "2026-01-01T00:00:00.000Z", userId: null, summary, ...extra });
-const receive = (log: InspectorLog, ...summaries: string[]) => summaries.reduce((acc, summary) => inspectorReducer(acc, { type: "receive", activity: line(summary) }), log);
+const line = (summary: string, extra: Partial<Activity> = {}): Activity => ({
+  kind: "sign-in",
+  at: "2026-01-01T00:00:00.000Z",
+  userId: null,
+  summary,
+  ...extra,
+});
+const receive = (log: InspectorLog, ...summaries: string[]) =>
+  summaries.reduce((acc, summary) => inspectorReducer(acc, { type: "receive", activity: line(summary) }), log);
 const summaries = (entries: { summary: string }[]) => entries.map((entry) => entry.summary);
 
 describe("inspector log", () => {

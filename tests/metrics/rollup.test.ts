@@ -44,7 +44,10 @@ describe("counters", () => {
     expect(await harness.db.metricMinute.count()).toBe(0);
     await record.flushMetrics();
 
-    const rows = await harness.db.metricMinute.findMany({ where: { metric: { in: ["kicks", "bans"] } }, orderBy: [{ metric: "asc" }, { minute: "asc" }] });
+    const rows = await harness.db.metricMinute.findMany({
+      where: { metric: { in: ["kicks", "bans"] } },
+      orderBy: [{ metric: "asc" }, { minute: "asc" }],
+    });
     expect(rows.map((row) => [row.metric, row.minute.getTime(), row.value])).toEqual([
       ["bans", record.minuteOf(NOW), 1],
       ["kicks", record.minuteOf(NOW) - MINUTE, 1],
@@ -54,13 +57,17 @@ describe("counters", () => {
     // A later flush adds to the same rows (another app instance does the same).
     record.recordMetric("kicks", 4, NOW);
     await record.flushMetrics();
-    const row = await harness.db.metricMinute.findUnique({ where: { metric_minute: { metric: "kicks", minute: new Date(record.minuteOf(NOW)) } } });
+    const row = await harness.db.metricMinute.findUnique({
+      where: { metric_minute: { metric: "kicks", minute: new Date(record.minuteOf(NOW)) } },
+    });
     expect(row?.value).toBe(7);
   });
 
   it("flushes on its own shortly after an event", async () => {
     record.recordMetric("messages-read");
-    await waitFor(async () => (await harness.db.metricMinute.count({ where: { metric: "messages-read" } })) > 0, { message: "the timer's flush" });
+    await waitFor(async () => (await harness.db.metricMinute.count({ where: { metric: "messages-read" } })) > 0, {
+      message: "the timer's flush",
+    });
   });
 
   it("folds minutes into the range's buckets: the hour by minute, the day by 10 minutes, the week by hour", async () => {
@@ -189,7 +196,10 @@ describe("call sites", () => {
     const { recordReceipt } = await import("@/lib/messages/receipt-handler");
     const { bob, adminCookie } = await createCast(harness);
 
-    const response = await handleSendMessage(request(`/api/admin/users/${bob.id}/messages`, { cookie: adminCookie, json: { message: "Hello" } }), bob.id);
+    const response = await handleSendMessage(
+      request(`/api/admin/users/${bob.id}/messages`, { cookie: adminCookie, json: { message: "Hello" } }),
+      bob.id,
+    );
     expect(response.status).toBe(200);
     const message = await harness.db.message.findFirstOrThrow({ where: { recipientId: bob.id } });
     await recordReceipt(bob.id, message.id, "read");

@@ -19,7 +19,8 @@ afterAll(async () => {
 const channelAuth = (socketId: string, channel: string, cookie?: string) =>
   handleChannelAuth(formRequest("/pusher/auth", { socket_id: socketId, channel_name: channel }, cookie ? { cookie } : {}));
 
-const expectedAuth = (socketId: string, channel: string) => `${APP.key}:${createHmac("sha256", APP.secret).update(`${socketId}:${channel}`).digest("hex")}`;
+const expectedAuth = (socketId: string, channel: string) =>
+  `${APP.key}:${createHmac("sha256", APP.secret).update(`${socketId}:${channel}`).digest("hex")}`;
 
 async function signedInSocket(user: { id: string }, socketId: string) {
   await harness.db.realtimeConnection.create({ data: { socketId, userId: user.id } });
@@ -85,11 +86,14 @@ describe("POST /pusher/auth", () => {
     expect((await channelAuth("15.1", adminFeedChannels(admin).feed, cookie)).status).toBe(403);
   });
 
-  it.each(["private-other", "presence-room", "public-channel", "private-encrypted-x", "#server-to-user-x"])("refuses %s", async (channel) => {
-    const admin = await createUser(harness, { name: "Admin", role: "ADMIN" });
-    const response = await channelAuth("16.1", channel, await sessionCookie(admin));
-    expect([400, 403]).toContain(response.status);
-  });
+  it.each(["private-other", "presence-room", "public-channel", "private-encrypted-x", "#server-to-user-x"])(
+    "refuses %s",
+    async (channel) => {
+      const admin = await createUser(harness, { name: "Admin", role: "ADMIN" });
+      const response = await channelAuth("16.1", channel, await sessionCookie(admin));
+      expect([400, 403]).toContain(response.status);
+    },
+  );
 
   it("answers 401 without a session, 403 when banned, 400 for a bad body", async () => {
     expect((await channelAuth("17.1", "private-admin")).status).toBe(401);

@@ -16,7 +16,8 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const userAuth = (fields: Record<string, string>, headers: Record<string, string> = {}) => handleUserAuth(formRequest("/pusher/user-auth", fields, headers));
+const userAuth = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  handleUserAuth(formRequest("/pusher/user-auth", fields, headers));
 
 describe("POST /pusher/user-auth", () => {
   it("signs socket_id::user::user_data for the session's own user and records the connection", async () => {
@@ -24,15 +25,26 @@ describe("POST /pusher/user-auth", () => {
     const cookie = await sessionCookie(alice);
     const bob = await createUser(harness, { name: "Bob" });
     // Contacts (the watchlist): every other user, by name.
-    const others = await harness.db.user.findMany({ where: { id: { not: alice.id } }, orderBy: [{ name: "asc" }, { id: "asc" }], select: { id: true } });
+    const others = await harness.db.user.findMany({
+      where: { id: { not: alice.id } },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      select: { id: true },
+    });
 
     // A malicious client posting someone else's id must still be signed as itself.
-    const response = await userAuth({ socket_id: "1234.5678", id: "someone-else", user_id: "someone-else", user_data: '{"id":"x"}' }, { cookie, "user-agent": "vitest" });
+    const response = await userAuth(
+      { socket_id: "1234.5678", id: "someone-else", user_id: "someone-else", user_data: '{"id":"x"}' },
+      { cookie, "user-agent": "vitest" },
+    );
 
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = (await response.json()) as { auth: string; user_data: string };
-    expect(JSON.parse(body.user_data)).toEqual({ id: alice.id, user_info: { name: alice.name, email: alice.email }, watchlist: others.map((user) => user.id) });
+    expect(JSON.parse(body.user_data)).toEqual({
+      id: alice.id,
+      user_info: { name: alice.name, email: alice.email },
+      watchlist: others.map((user) => user.id),
+    });
     expect(others.map((user) => user.id)).toContain(bob.id);
     const expected = createHmac("sha256", APP.secret).update(`1234.5678::user::${body.user_data}`).digest("hex");
     expect(body.auth).toBe(`${APP.key}:${expected}`);

@@ -54,7 +54,9 @@ describe("isAdminTermination", () => {
 
   it("ignores other codes and the authorized-connections timeout", () => {
     expect(isAdminTermination({ type: "PusherError", data: { code: 4200, message: "reconnect" } })).toBe(false);
-    expect(isAdminTermination({ type: "PusherError", data: { code: 4009, message: "Connection not authorized within timeout." } })).toBe(false);
+    expect(isAdminTermination({ type: "PusherError", data: { code: 4009, message: "Connection not authorized within timeout." } })).toBe(
+      false,
+    );
     expect(isAdminTermination({ type: "WebSocketError", error: {} })).toBe(false);
     expect(isAdminTermination(null)).toBe(false);
   });

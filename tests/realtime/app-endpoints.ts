@@ -45,11 +45,19 @@ export async function startAppEndpoints() {
         return;
       }
       const fields = new URLSearchParams(body);
-      const call: EndpointCall = { path, status: 0, socketId: fields.get("socket_id") ?? "", ...(fields.get("channel_name") ? { channelName: fields.get("channel_name")! } : {}) };
+      const call: EndpointCall = {
+        path,
+        status: 0,
+        socketId: fields.get("socket_id") ?? "",
+        ...(fields.get("channel_name") ? { channelName: fields.get("channel_name")! } : {}),
+      };
       let response: Response;
       if (path === "/pusher/user-auth" && failures > 0) {
         failures -= 1;
-        response = Response.json({ error: "The database is unavailable right now. Try again in a few seconds." }, { status: failStatus, headers: { "Retry-After": "5" } });
+        response = Response.json(
+          { error: "The database is unavailable right now. Try again in a few seconds." },
+          { status: failStatus, headers: { "Retry-After": "5" } },
+        );
       } else {
         const headers = new Headers({ "content-type": "application/x-www-form-urlencoded", "user-agent": "vitest pusher-js ajax" });
         const session = req.headers["x-test-session"];

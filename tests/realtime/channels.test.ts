@@ -1,7 +1,22 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PresenceChannel } from "pusher-js";
 import PusherServer from "pusher";
-import { APP_ID, cleanup, createClient, KEY, SECRET, isEvent, nextEvent, pause, RawClient, sdkFor, signedIn, startServer, subscribed, waitForState } from "./helpers";
+import {
+  APP_ID,
+  cleanup,
+  createClient,
+  KEY,
+  SECRET,
+  isEvent,
+  nextEvent,
+  pause,
+  RawClient,
+  sdkFor,
+  signedIn,
+  startServer,
+  subscribed,
+  waitForState,
+} from "./helpers";
 
 afterEach(cleanup);
 
@@ -44,13 +59,17 @@ describe("public and private channels", () => {
 
   it("surfaces a refused subscription on the pusher-js channel", async () => {
     const { port } = await startServer();
-    const client = createClient(port, {}, {
-      channelAuthorization: {
-        endpoint: "/unused",
-        transport: "ajax",
-        customHandler: (_params, callback) => callback(null, { auth: `test-key:${"a".repeat(64)}` }),
+    const client = createClient(
+      port,
+      {},
+      {
+        channelAuthorization: {
+          endpoint: "/unused",
+          transport: "ajax",
+          customHandler: (_params, callback) => callback(null, { auth: `test-key:${"a".repeat(64)}` }),
+        },
       },
-    });
+    );
     const channel = client.subscribe("private-secret");
     const { data } = await nextEvent<{ type: string; status: number }>(channel, "pusher:subscription_error");
     expect(data).toMatchObject({ type: "AuthError", status: 401 });
@@ -86,17 +105,32 @@ describe("public and private channels", () => {
   it("relays encrypted channel payloads untouched, end to end", async () => {
     const { port } = await startServer();
     const encryptionMasterKeyBase64 = Buffer.alloc(32, 7).toString("base64");
-    const sdk = new PusherServer({ appId: APP_ID, key: KEY, secret: SECRET, host: "127.0.0.1", port: String(port), useTLS: false, encryptionMasterKeyBase64 });
-    const client = createClient(port, {}, {
-      channelAuthorization: {
-        endpoint: "/unused",
-        transport: "ajax",
-        customHandler: ({ socketId, channelName }, callback) => callback(null, sdk.authorizeChannel(socketId, channelName)),
-      },
+    const sdk = new PusherServer({
+      appId: APP_ID,
+      key: KEY,
+      secret: SECRET,
+      host: "127.0.0.1",
+      port: String(port),
+      useTLS: false,
+      encryptionMasterKeyBase64,
     });
+    const client = createClient(
+      port,
+      {},
+      {
+        channelAuthorization: {
+          endpoint: "/unused",
+          transport: "ajax",
+          customHandler: ({ socketId, channelName }, callback) => callback(null, sdk.authorizeChannel(socketId, channelName)),
+        },
+      },
+    );
     const { channel } = await subscribed(client, "private-encrypted-vault");
     const { client: raw, socketId } = await RawClient.established(port);
-    raw.send({ event: "pusher:subscribe", data: { channel: "private-encrypted-vault", auth: sdk.authorizeChannel(socketId, "private-encrypted-vault").auth } });
+    raw.send({
+      event: "pusher:subscribe",
+      data: { channel: "private-encrypted-vault", auth: sdk.authorizeChannel(socketId, "private-encrypted-vault").auth },
+    });
     await raw.next(isEvent("pusher_internal:subscription_succeeded", "private-encrypted-vault"));
 
     const decrypted = nextEvent(channel, "sealed");
@@ -177,11 +211,15 @@ describe("presence channels", () => {
     const { client, socketId } = await RawClient.established(port);
     const big = sdk.authorizeChannel(socketId, "presence-a", { user_id: "1", user_info: { bio: "x".repeat(100) } });
     client.send({ event: "pusher:subscribe", data: { channel: "presence-a", ...big } });
-    expect((await client.next(isEvent("pusher:subscription_error", "presence-a"))).data).toMatchObject({ error: expect.stringMatching(/64 bytes/) });
+    expect((await client.next(isEvent("pusher:subscription_error", "presence-a"))).data).toMatchObject({
+      error: expect.stringMatching(/64 bytes/),
+    });
 
     const noId = sdk.authorizeChannel(socketId, "presence-b", { user_info: {} } as unknown as { user_id: string });
     client.send({ event: "pusher:subscribe", data: { channel: "presence-b", ...noId } });
-    expect((await client.next(isEvent("pusher:subscription_error", "presence-b"))).data).toMatchObject({ error: expect.stringMatching(/user_id/) });
+    expect((await client.next(isEvent("pusher:subscription_error", "presence-b"))).data).toMatchObject({
+      error: expect.stringMatching(/user_id/),
+    });
 
     const forged = sdk.authorizeChannel(socketId, "presence-c", { user_id: "1" });
     client.send({ event: "pusher:subscribe", data: { channel: "presence-c", auth: forged.auth, channel_data: '{"user_id":"admin"}' } });
@@ -226,10 +264,16 @@ describe("client events", () => {
     client.send({ event: "pusher:subscribe", data: { channel: "public" } });
     await client.next(isEvent("pusher_internal:subscription_succeeded"));
     client.send({ event: "client-x", channel: "public", data: {} });
-    expect((await client.next(isEvent("pusher:error"))).data).toMatchObject({ code: null, message: expect.stringMatching(/private and presence/) });
+    expect((await client.next(isEvent("pusher:error"))).data).toMatchObject({
+      code: null,
+      message: expect.stringMatching(/private and presence/),
+    });
     client.send({ event: "client-x", channel: "private-elsewhere", data: {} });
     expect((await client.next(isEvent("pusher:error"))).data).toMatchObject({ message: expect.stringMatching(/not subscribed/) });
-    client.send({ event: "pusher:subscribe", data: { channel: "private-room", auth: sdk.authorizeChannel(socketId, "private-room").auth } });
+    client.send({
+      event: "pusher:subscribe",
+      data: { channel: "private-room", auth: sdk.authorizeChannel(socketId, "private-room").auth },
+    });
     await client.next(isEvent("pusher_internal:subscription_succeeded", "private-room"));
     client.send({ event: "client-x", channel: "private-room", data: "y".repeat(10 * 1024 + 1) });
     expect((await client.next(isEvent("pusher:error"))).data).toMatchObject({ message: expect.stringMatching(/10240 bytes/) });
@@ -241,7 +285,10 @@ describe("client events", () => {
     const receiver = await RawClient.established(port);
     const sdk = sdkFor(port);
     for (const { client, socketId } of [sender, receiver]) {
-      client.send({ event: "pusher:subscribe", data: { channel: "private-burst", auth: sdk.authorizeChannel(socketId, "private-burst").auth } });
+      client.send({
+        event: "pusher:subscribe",
+        data: { channel: "private-burst", auth: sdk.authorizeChannel(socketId, "private-burst").auth },
+      });
       await client.next(isEvent("pusher_internal:subscription_succeeded"));
     }
     for (let i = 0; i < 5; i += 1) sender.client.send({ event: "client-n", channel: "private-burst", data: { i } });

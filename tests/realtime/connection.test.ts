@@ -114,7 +114,15 @@ describe("bad input", () => {
     const { client: bystander } = await RawClient.established(port);
     bystander.send({ event: "pusher:subscribe", data: { channel: "news" } });
     await bystander.next(isEvent("pusher_internal:subscription_succeeded"));
-    const garbage = ["", "null", "{}", '{"event":5}', '{"event":"pusher:subscribe","data":{"channel":{"a":1}}}', '{"event":"pusher:signin","data":"x"}', "\u0000\u0001"];
+    const garbage = [
+      "",
+      "null",
+      "{}",
+      '{"event":5}',
+      '{"event":"pusher:subscribe","data":{"channel":{"a":1}}}',
+      '{"event":"pusher:signin","data":"x"}',
+      "\u0000\u0001",
+    ];
     for (const payload of garbage) offender.send(payload);
     await sdk.trigger("news", "after-garbage", "x");
     expect((await bystander.next(isEvent("after-garbage"))).rawData).toBe("x");

@@ -116,7 +116,10 @@ export function waitForState(client: Pusher, state: string, timeoutMs = 5_000): 
 
 /** Resolves with the first event `name` emitted by a pusher-js channel or facade. */
 export function nextEvent<T = unknown>(
-  emitter: { bind(event: string, callback: (data: T, metadata?: unknown) => void): unknown; unbind(event: string, callback: (...args: never[]) => void): unknown },
+  emitter: {
+    bind(event: string, callback: (data: T, metadata?: unknown) => void): unknown;
+    unbind(event: string, callback: (...args: never[]) => void): unknown;
+  },
   name: string,
   timeoutMs = 5_000,
 ): Promise<{ data: T; metadata: unknown }> {
@@ -367,7 +370,14 @@ export class WebhookReceiver {
 /** Sends a request signed by the SDK's own signing code, with an optional tampering step. */
 export async function signedFetch(
   port: number,
-  options: { method: "GET" | "POST"; path: string; body?: string; params?: Record<string, string>; tamper?: (query: string) => string; sdk?: PusherServer },
+  options: {
+    method: "GET" | "POST";
+    path: string;
+    body?: string;
+    params?: Record<string, string>;
+    tamper?: (query: string) => string;
+    sdk?: PusherServer;
+  },
 ): Promise<{ status: number; text: string }> {
   const sdk = options.sdk ?? sdkFor(port);
   let query = sdk.createSignedQueryString({ method: options.method, path: options.path, body: options.body, params: options.params });

@@ -81,7 +81,11 @@ describe("hostile HTTP API requests", () => {
   it("refuses event names reserved for the protocol, so an app can't fake member_added in pusher-js", async () => {
     const { port, sdk } = await startServer();
     for (const name of ["pusher_internal:member_added", "pusher:subscription_succeeded"]) {
-      const response = await signedFetch(port, { method: "POST", path: "/apps/test-app/events", body: JSON.stringify({ name, channel: "presence-room", data: "{}" }) });
+      const response = await signedFetch(port, {
+        method: "POST",
+        path: "/apps/test-app/events",
+        body: JSON.stringify({ name, channel: "presence-room", data: "{}" }),
+      });
       expect(response.status).toBe(400);
       expect(response.text).toMatch(/reserved/);
     }

@@ -1,5 +1,17 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { APP_ID, cleanup, createClient, isEvent, nextEvent, pause, RawClient, sdkFor, signedFetch, startServer, subscribed } from "./helpers";
+import {
+  APP_ID,
+  cleanup,
+  createClient,
+  isEvent,
+  nextEvent,
+  pause,
+  RawClient,
+  sdkFor,
+  signedFetch,
+  startServer,
+  subscribed,
+} from "./helpers";
 
 afterEach(cleanup);
 
@@ -46,7 +58,11 @@ describe("POST /events", () => {
     const { port } = await startServer();
     const { channel } = await subscribed(createClient(port), "solo");
     const received = nextEvent(channel, "e");
-    const response = await signedFetch(port, { method: "POST", path: EVENTS_PATH, body: JSON.stringify({ name: "e", channel: "solo", data: "{}" }) });
+    const response = await signedFetch(port, {
+      method: "POST",
+      path: EVENTS_PATH,
+      body: JSON.stringify({ name: "e", channel: "solo", data: "{}" }),
+    });
     expect(response).toEqual({ status: 200, text: "{}" });
     await received;
   });
@@ -97,7 +113,11 @@ describe("POST /batch_events", () => {
       { channel: "batch", name: "ok", data: "{}" },
       { channel: "bad name", name: "e", data: "{}" },
     ];
-    const response = await signedFetch(port, { method: "POST", path: `/apps/${APP_ID}/batch_events`, body: JSON.stringify({ batch: partlyBad }) });
+    const response = await signedFetch(port, {
+      method: "POST",
+      path: `/apps/${APP_ID}/batch_events`,
+      body: JSON.stringify({ batch: partlyBad }),
+    });
     expect(response.status).toBe(400);
     expect(response.text).toMatch(/batch\[1\]/);
     await pause(50);
@@ -115,11 +135,15 @@ describe("GET /channels", () => {
     signedInClient.signin();
     await signedInClient.user.signinDonePromise;
 
-    expect(await (await sdk.get({ path: "/channels" })).json()).toEqual({ channels: { "public-1": {}, "private-2": {}, "presence-3": {} } });
+    expect(await (await sdk.get({ path: "/channels" })).json()).toEqual({
+      channels: { "public-1": {}, "private-2": {}, "presence-3": {} },
+    });
     expect(await (await sdk.get({ path: "/channels", params: { filter_by_prefix: "presence-", info: "user_count" } })).json()).toEqual({
       channels: { "presence-3": { user_count: 1 } },
     });
-    expect(await (await sdk.get({ path: "/channels", params: { info: "subscription_count", filter_by_prefix: "private-" } })).json()).toEqual({
+    expect(
+      await (await sdk.get({ path: "/channels", params: { info: "subscription_count", filter_by_prefix: "private-" } })).json(),
+    ).toEqual({
       channels: { "private-2": { subscription_count: 1 } },
     });
     await expect(sdk.get({ path: "/channels", params: { info: "user_count" } })).rejects.toMatchObject({
@@ -158,7 +182,11 @@ describe("request signing and errors", () => {
 
   it.each([
     ["a bad signature", (q: string) => q.replace(/auth_signature=[0-9a-f]+/, `auth_signature=${"0".repeat(64)}`), /Invalid auth_signature/],
-    ["a stale timestamp", (q: string) => q.replace(/auth_timestamp=\d+/, `auth_timestamp=${Math.floor(Date.now() / 1000) - 601}`), /auth_timestamp expired/],
+    [
+      "a stale timestamp",
+      (q: string) => q.replace(/auth_timestamp=\d+/, `auth_timestamp=${Math.floor(Date.now() / 1000) - 601}`),
+      /auth_timestamp expired/,
+    ],
     ["a bad body_md5", (q: string) => q.replace(/body_md5=[0-9a-f]+/, `body_md5=${"0".repeat(32)}`), /body_md5 does not match/],
     ["a missing body_md5", (q: string) => q.replace(/body_md5=[0-9a-f]+&/, ""), /Missing body_md5/],
     ["a wrong auth_version", (q: string) => q.replace("auth_version=1.0", "auth_version=1.1"), /auth_version/],
@@ -171,8 +199,14 @@ describe("request signing and errors", () => {
 
   it("answers a wrong key or secret with 401", async () => {
     const { port } = await startServer();
-    await expect(sdkFor(port, { key: "other-key" }).trigger("a", "e", {})).rejects.toMatchObject({ status: 401, body: expect.stringMatching(/auth_key/) });
-    await expect(sdkFor(port, { secret: "wrong" }).trigger("a", "e", {})).rejects.toMatchObject({ status: 401, body: expect.stringMatching(/auth_signature/) });
+    await expect(sdkFor(port, { key: "other-key" }).trigger("a", "e", {})).rejects.toMatchObject({
+      status: 401,
+      body: expect.stringMatching(/auth_key/),
+    });
+    await expect(sdkFor(port, { secret: "wrong" }).trigger("a", "e", {})).rejects.toMatchObject({
+      status: 401,
+      body: expect.stringMatching(/auth_signature/),
+    });
   });
 
   it("answers a tampered body with 401 even when the query is intact", async () => {
@@ -185,7 +219,10 @@ describe("request signing and errors", () => {
 
   it("answers a wrong app id with 404", async () => {
     const { port } = await startServer();
-    await expect(sdkFor(port, { appId: "other-app" }).trigger("a", "e", {})).rejects.toMatchObject({ status: 404, body: expect.stringMatching(/Unknown app id/) });
+    await expect(sdkFor(port, { appId: "other-app" }).trigger("a", "e", {})).rejects.toMatchObject({
+      status: 404,
+      body: expect.stringMatching(/Unknown app id/),
+    });
     expect((await fetch(`http://127.0.0.1:${port}/nothing`)).status).toBe(404);
     expect((await signedFetch(port, { method: "GET", path: `/apps/${APP_ID}/nope` })).status).toBe(404);
   });

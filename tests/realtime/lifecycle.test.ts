@@ -16,9 +16,9 @@ describe("startup and shutdown", () => {
 
   it("refuses invalid options", async () => {
     await expect(createServer({ appId: "", key: KEY, secret: SECRET, port: 0, logger: silentLogger })).rejects.toThrow(/appId/);
-    await expect(createServer({ appId: APP_ID, key: KEY, secret: SECRET, port: 0, activityTimeoutSeconds: 0, logger: silentLogger })).rejects.toThrow(
-      /activityTimeoutSeconds/,
-    );
+    await expect(
+      createServer({ appId: APP_ID, key: KEY, secret: SECRET, port: 0, activityTimeoutSeconds: 0, logger: silentLogger }),
+    ).rejects.toThrow(/activityTimeoutSeconds/);
   });
 
   it("close() sends 4200 to every socket and pusher-js comes back when the server does", async () => {
@@ -76,7 +76,9 @@ describe("backpressure", () => {
     while (batches < 400) {
       batches += 1;
       await sdk.triggerBatch(Array.from({ length: 10 }, () => ({ channel: "firehose", name: "blob", data: chunk })));
-      const info = (await (await sdk.get({ path: "/channels/firehose", params: { info: "subscription_count" } })).json()) as { subscription_count: number };
+      const info = (await (await sdk.get({ path: "/channels/firehose", params: { info: "subscription_count" } })).json()) as {
+        subscription_count: number;
+      };
       if (info.subscription_count === 1) break;
     }
     expect(batches).toBeLessThan(400);

@@ -5,7 +5,22 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer, silentLogger, type RealtimeLogger } from "../../lib/realtime-server/index";
 import { ThrottledWarnings } from "../../lib/realtime-server/throttled-warnings";
-import { APP_ID, cleanup, createClient, isEvent, KEY, nextEvent, pause, RawClient, SECRET, signedIn, startServer, subscribed, waitForState, withTimeout } from "./helpers";
+import {
+  APP_ID,
+  cleanup,
+  createClient,
+  isEvent,
+  KEY,
+  nextEvent,
+  pause,
+  RawClient,
+  SECRET,
+  signedIn,
+  startServer,
+  subscribed,
+  waitForState,
+  withTimeout,
+} from "./helpers";
 
 afterEach(cleanup);
 
@@ -143,7 +158,10 @@ describe("frames per second per connection", () => {
     const closed = await withTimeout(client.closed, 5_000, "close");
     expect(closed.code).toBe(4301);
     expect(closed.reason).toMatch(/too many messages/);
-    expect(warnings.map((warning) => warning.message)).toEqual([expect.stringMatching(/messages dropped/), expect.stringMatching(/socket closed/)]);
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(/messages dropped/),
+      expect.stringMatching(/socket closed/),
+    ]);
   });
 
   it("closes a socket that stays over the limit for three seconds in a row", async () => {
@@ -220,7 +238,12 @@ describe("limit options", () => {
 
   it("defaults are generous: no connection limit, 100 channels, 200 frames per second", async () => {
     const { Defaults } = await import("../../lib/realtime-server/index");
-    expect(Defaults).toMatchObject({ maxConnections: Infinity, maxConnectionsPerIp: Infinity, maxChannelsPerConnection: 100, maxFramesPerSecond: 200 });
+    expect(Defaults).toMatchObject({
+      maxConnections: Infinity,
+      maxConnectionsPerIp: Infinity,
+      maxChannelsPerConnection: 100,
+      maxFramesPerSecond: 200,
+    });
   });
 });
 

@@ -56,7 +56,8 @@ async function openTab(name: string, { viaRelay = false } = {}) {
   return { user, client, states };
 }
 
-const userAuthCalls = (socketId?: string) => endpoints.calls.filter((call) => call.path === "/pusher/user-auth" && (!socketId || call.socketId === socketId));
+const userAuthCalls = (socketId?: string) =>
+  endpoints.calls.filter((call) => call.path === "/pusher/user-auth" && (!socketId || call.socketId === socketId));
 const channelAuthCalls = () => endpoints.calls.filter((call) => call.path === "/pusher/auth");
 
 describe("a reconnect wastes no channel authorization", () => {
@@ -69,7 +70,10 @@ describe("a reconnect wastes no channel authorization", () => {
     for (let drop = 0; drop < 3; drop += 1) {
       const before = client.getState().socketId!;
       relay.drop();
-      await waitFor(() => client.getState().status === "signed-in" && client.getState().socketId !== before, { timeoutMs: 10_000, message: "sign-in after the drop" });
+      await waitFor(() => client.getState().status === "signed-in" && client.getState().socketId !== before, {
+        timeoutMs: 10_000,
+        message: "sign-in after the drop",
+      });
       const now = client.getState().socketId!;
       await waitFor(() => client.pusher.channel(`private-connection-${now}`)?.subscribed, { message: "new connection channel" });
       expect(client.pusher.channel(`private-connection-${before}`)).toBeUndefined();
@@ -116,7 +120,11 @@ describe("sign-in retry", () => {
 
   it("a banned account (the real handler's 403) is not retried either", async () => {
     const mallory = await createUser(harness, { name: "Mallory", bannedAt: new Date(), banReason: "spam" });
-    const client = createRealtimeClient({ config: realtimeConfig(harness), signinRetryDelayMs: FAST_BACKOFF, ...endpoints.clientOptions(await sessionCookie(mallory)) });
+    const client = createRealtimeClient({
+      config: realtimeConfig(harness),
+      signinRetryDelayMs: FAST_BACKOFF,
+      ...endpoints.clientOptions(await sessionCookie(mallory)),
+    });
     clients.push(client);
     await waitFor(() => client.getState().status === "signin-failed", { message: "signin_error" });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -129,10 +137,15 @@ describe("the app unreachable for a while (an instance restarted under load)", (
   it("every tab that failed to sign in meanwhile signs in again by itself once the app is back", async () => {
     const TABS = 20;
     const tabs = await Promise.all(Array.from({ length: TABS }, (_, i) => openTab(`Restart ${i}`, { viaRelay: true })));
-    await waitFor(() => tabs.every(({ client }) => client.getState().status === "signed-in"), { timeoutMs: 10_000, message: "all tabs signed in" });
+    await waitFor(() => tabs.every(({ client }) => client.getState().status === "signed-in"), {
+      timeoutMs: 10_000,
+      message: "all tabs signed in",
+    });
     const firstSockets = tabs.map(({ client }) => client.getState().socketId!);
     for (const [i, { client }] of tabs.entries()) {
-      await waitFor(() => client.pusher.channel(`private-connection-${firstSockets[i]}`)?.subscribed, { message: "first connection channel" });
+      await waitFor(() => client.pusher.channel(`private-connection-${firstSockets[i]}`)?.subscribed, {
+        message: "first connection channel",
+      });
     }
 
     // The app goes away, and the sockets drop meanwhile (e.g. the same deploy restarted the proxy):
@@ -144,11 +157,17 @@ describe("the app unreachable for a while (an instance restarted under load)", (
       message: "every tab failed to sign in and waits to retry",
     });
     // Let every tab retry at least once against the closed port.
-    await waitFor(() => tabs.every(({ states }) => states.filter((s) => s.status === "signin-failed").length >= 2), { timeoutMs: 10_000, message: "a second failed attempt per tab" });
+    await waitFor(() => tabs.every(({ states }) => states.filter((s) => s.status === "signin-failed").length >= 2), {
+      timeoutMs: 10_000,
+      message: "a second failed attempt per tab",
+    });
     expect(tabs[0]!.client.getState().error).toBe("the app could not be reached");
 
     await endpoints.comeBack();
-    await waitFor(() => tabs.every(({ client }) => client.getState().status === "signed-in"), { timeoutMs: 15_000, message: "every tab signed in again" });
+    await waitFor(() => tabs.every(({ client }) => client.getState().status === "signed-in"), {
+      timeoutMs: 15_000,
+      message: "every tab signed in again",
+    });
     tabs.forEach(({ client }, i) => expect(client.getState().socketId).not.toBe(firstSockets[i]));
     // Each new socket was signed in (and recorded) once, and each connection channel authorized once.
     for (const { client, user } of tabs) {
@@ -159,7 +178,11 @@ describe("the app unreachable for a while (an instance restarted under load)", (
     for (const { client } of tabs) {
       const socketId = client.getState().socketId!;
       await waitFor(() => client.pusher.channel(`private-connection-${socketId}`)?.subscribed, { message: "new connection channel" });
-      expect(channelAuthCalls().filter((call) => call.socketId === socketId).map((call) => call.status)).toEqual([200]);
+      expect(
+        channelAuthCalls()
+          .filter((call) => call.socketId === socketId)
+          .map((call) => call.status),
+      ).toEqual([200]);
     }
     expect(channelAuthCalls().every((call) => call.status === 200)).toBe(true);
   });

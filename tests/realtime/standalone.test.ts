@@ -64,7 +64,9 @@ async function openIdle(port: number, count: number, concurrency = 100): Promise
   const opened: WebSocket[] = [];
   for (let start = 0; start < count; start += concurrency) {
     const batch = Array.from({ length: Math.min(concurrency, count - start) }, () => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/app/standalone-key?protocol=7&client=js&version=8.6.0`, { perMessageDeflate: false });
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/app/standalone-key?protocol=7&client=js&version=8.6.0`, {
+        perMessageDeflate: false,
+      });
       sockets.push(ws);
       return new Promise<WebSocket>((resolveSocket, reject) => {
         ws.once("message", () => resolveSocket(ws));

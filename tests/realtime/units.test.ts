@@ -81,7 +81,11 @@ describe("HTTP request verification", () => {
   });
 
   it.each([
-    ["a tampered signature", (q: string) => q.replace(/auth_signature=(.)/, (_m, c: string) => `auth_signature=${c === "a" ? "b" : "a"}`), /Invalid auth_signature/],
+    [
+      "a tampered signature",
+      (q: string) => q.replace(/auth_signature=(.)/, (_m, c: string) => `auth_signature=${c === "a" ? "b" : "a"}`),
+      /Invalid auth_signature/,
+    ],
     ["a missing signature", (q: string) => q.replace(/&auth_signature=[0-9a-f]+/, ""), /Missing auth_signature/],
     ["a wrong key", (q: string) => q.replace("auth_key=test-key", "auth_key=other"), /Unknown auth_key/],
     ["a missing key", (q: string) => q.replace("auth_key=test-key&", ""), /Missing auth_key/],
@@ -96,7 +100,12 @@ describe("HTTP request verification", () => {
   });
 
   it("never reveals the expected signature or the secret", () => {
-    const problem = requestAuthProblem(signed((q) => q.replace(/auth_signature=[0-9a-f]+/, "auth_signature=00")), credentials, now()) ?? "";
+    const problem =
+      requestAuthProblem(
+        signed((q) => q.replace(/auth_signature=[0-9a-f]+/, "auth_signature=00")),
+        credentials,
+        now(),
+      ) ?? "";
     const request = signed();
     const expected = request.query.get("auth_signature") ?? "";
     expect(problem).not.toContain(expected);
@@ -167,7 +176,15 @@ describe("logger", () => {
     logger.debug("debug line");
     expect(lines).toHaveLength(2);
     const entry = JSON.parse(lines[0] ?? "") as Record<string, unknown>;
-    expect(entry).toMatchObject({ level: "info", msg: "hello", secret: REDACTED, auth: REDACTED, auth_signature: REDACTED, nested: { appSecret: REDACTED, ok: 1 }, userId: "7" });
+    expect(entry).toMatchObject({
+      level: "info",
+      msg: "hello",
+      secret: REDACTED,
+      auth: REDACTED,
+      auth_signature: REDACTED,
+      nested: { appSecret: REDACTED, ok: 1 },
+      userId: "7",
+    });
     expect(lines.join("")).not.toMatch(/s3cr3t|key:sig/);
   });
 
@@ -191,7 +208,9 @@ describe("environment for scripts/realtime.ts", () => {
     expect(DEFAULT_AUTHORIZED_CONNECTIONS_TIMEOUT_MS).toBe(30_000);
     expect(optionsFromEnvironment({ PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: " " }, () => {}).authorizedConnectionsTimeoutMs).toBe(30_000);
     for (const off of ["0", "off", "OFF"]) {
-      expect(optionsFromEnvironment({ PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: off }, () => {}).authorizedConnectionsTimeoutMs).toBeUndefined();
+      expect(
+        optionsFromEnvironment({ PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS: off }, () => {}).authorizedConnectionsTimeoutMs,
+      ).toBeUndefined();
     }
   });
 
@@ -227,13 +246,21 @@ describe("environment for scripts/realtime.ts", () => {
   });
 
   it.each([
-    ["PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS", "soon", /PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS must be a whole number of milliseconds.*0 \/ off/],
+    [
+      "PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS",
+      "soon",
+      /PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS must be a whole number of milliseconds.*0 \/ off/,
+    ],
     ["PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS", "999999999999", /PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS/],
     ["PUSHER_MAX_CONNECTIONS", "0", /PUSHER_MAX_CONNECTIONS /],
     ["PUSHER_MAX_CONNECTIONS_PER_IP", "ten", /PUSHER_MAX_CONNECTIONS_PER_IP must be a whole number/],
     ["PUSHER_MAX_CHANNELS_PER_CONNECTION", "1.5", /PUSHER_MAX_CHANNELS_PER_CONNECTION/],
     ["PUSHER_MAX_FRAMES_PER_SECOND", "-3", /PUSHER_MAX_FRAMES_PER_SECOND/],
-    ["PUSHER_ALLOWED_ORIGINS", "http://localhost:3000/", /PUSHER_ALLOWED_ORIGINS entry 0: "http:\/\/localhost:3000\/" is not written as browsers send it \(use "http:\/\/localhost:3000"\)/],
+    [
+      "PUSHER_ALLOWED_ORIGINS",
+      "http://localhost:3000/",
+      /PUSHER_ALLOWED_ORIGINS entry 0: "http:\/\/localhost:3000\/" is not written as browsers send it \(use "http:\/\/localhost:3000"\)/,
+    ],
     ["PUSHER_ALLOWED_ORIGINS", "http://a.example,localhost", /PUSHER_ALLOWED_ORIGINS entry 1: "localhost" is not an origin/],
     ["PUSHER_ALLOWED_ORIGINS", "*,http://a.example", /PUSHER_ALLOWED_ORIGINS .*cannot be combined/],
     ["PUSHER_ALLOWED_ORIGINS", " , ", /PUSHER_ALLOWED_ORIGINS/],

@@ -197,11 +197,17 @@ describe("authorized connections", () => {
     const signed = await RawClient.established(port);
     signed.client.send({ event: "pusher:signin", data: sdk.authenticateUser(signed.socketId, { id: "ok" }) });
     const privateMember = await RawClient.established(port);
-    privateMember.client.send({ event: "pusher:subscribe", data: { channel: "private-x", auth: sdk.authorizeChannel(privateMember.socketId, "private-x").auth } });
+    privateMember.client.send({
+      event: "pusher:subscribe",
+      data: { channel: "private-x", auth: sdk.authorizeChannel(privateMember.socketId, "private-x").auth },
+    });
 
     for (const { client } of [idle, publicOnly]) {
       expect(await client.closed).toEqual({ code: 4009, reason: "Connection not authorized within timeout." });
-      expect(client.received(isEvent("pusher:error")).at(-1)?.data).toEqual({ code: 4009, message: "Connection not authorized within timeout." });
+      expect(client.received(isEvent("pusher:error")).at(-1)?.data).toEqual({
+        code: 4009,
+        message: "Connection not authorized within timeout.",
+      });
     }
     for (const { client } of [signed, privateMember]) {
       client.send({ event: "pusher:ping", data: {} });
@@ -213,7 +219,10 @@ describe("authorized connections", () => {
   it("with authorizedConnectionsRequireSignIn, only a sign-in counts: a private subscription alone is closed", async () => {
     const { port, sdk } = await startServer({ authorizedConnectionsTimeoutMs: 300, authorizedConnectionsRequireSignIn: true });
     const privateMember = await RawClient.established(port);
-    privateMember.client.send({ event: "pusher:subscribe", data: { channel: "private-x", auth: sdk.authorizeChannel(privateMember.socketId, "private-x").auth } });
+    privateMember.client.send({
+      event: "pusher:subscribe",
+      data: { channel: "private-x", auth: sdk.authorizeChannel(privateMember.socketId, "private-x").auth },
+    });
     await privateMember.client.next(isEvent("pusher_internal:subscription_succeeded"));
     const signed = await RawClient.established(port);
     signed.client.send({ event: "pusher:signin", data: sdk.authenticateUser(signed.socketId, { id: "ok" }) });

@@ -23,7 +23,10 @@ describe("webhooks", () => {
     expect(webhook.isValid()).toBe(true);
     expect(webhook.getEvents()).toEqual([{ name: "channel_occupied", channel: "news" }]);
 
-    const forged = sdkFor(port, { secret: "someone-else" }).webhook({ headers: request.headers as Record<string, string>, rawBody: request.rawBody });
+    const forged = sdkFor(port, { secret: "someone-else" }).webhook({
+      headers: request.headers as Record<string, string>,
+      rawBody: request.rawBody,
+    });
     expect(forged.isValid()).toBe(false);
   });
 
@@ -66,7 +69,12 @@ describe("webhooks", () => {
     await receiver.waitForEvent((event) => event.name === "channel_vacated");
     const names = receiver.events().map((event) => event.name);
     expect(names.indexOf("member_removed", names.lastIndexOf("member_added"))).toBeLessThan(names.indexOf("channel_vacated"));
-    expect(receiver.events().filter((event) => event.name === "member_removed").map((event) => event.user_id)).toEqual(["bob", "alice"]);
+    expect(
+      receiver
+        .events()
+        .filter((event) => event.name === "member_removed")
+        .map((event) => event.user_id),
+    ).toEqual(["bob", "alice"]);
   });
 
   it("batches events of the same moment into one request", async () => {
@@ -97,7 +105,10 @@ describe("webhooks", () => {
   it("retries failed deliveries with backoff", async () => {
     const receiver = await WebhookReceiver.start();
     receiver.respondWith(500, 503);
-    const { port } = await startServer({ webhooks: [{ url: receiver.url }], webhookRetry: { initialDelayMs: 50, maxDelayMs: 200, maxDurationMs: 5_000 } });
+    const { port } = await startServer({
+      webhooks: [{ url: receiver.url }],
+      webhookRetry: { initialDelayMs: 50, maxDelayMs: 200, maxDurationMs: 5_000 },
+    });
     await subscribed(createClient(port), "flaky");
     expect(await receiver.waitForEvent((event) => event.channel === "flaky")).toEqual({ name: "channel_occupied", channel: "flaky" });
     expect(receiver.requests).toHaveLength(1);
@@ -106,7 +117,10 @@ describe("webhooks", () => {
   it("gives up after the retry window and keeps serving sockets", async () => {
     const receiver = await WebhookReceiver.start();
     receiver.failing = true;
-    const { port, sdk } = await startServer({ webhooks: [{ url: receiver.url }], webhookRetry: { initialDelayMs: 20, maxDelayMs: 40, maxDurationMs: 100 } });
+    const { port, sdk } = await startServer({
+      webhooks: [{ url: receiver.url }],
+      webhookRetry: { initialDelayMs: 20, maxDelayMs: 40, maxDurationMs: 100 },
+    });
     await subscribed(createClient(port), "doomed");
     await pause(300);
     const attempts = receiver.failedAttempts;

@@ -125,7 +125,11 @@ describe("a feed socket that never signed in", () => {
     // And it can't be authorized again with the old session.
     const { handleChannelAuth } = await import("@/lib/pusher/channel-auth");
     const again = await handleChannelAuth(
-      request("/pusher/auth", { cookie: await sessionCookie(eve), body: new URLSearchParams({ socket_id: "9.9", channel_name: channels.adminFeedChannels(eve).feed }).toString(), contentType: "application/x-www-form-urlencoded" }),
+      request("/pusher/auth", {
+        cookie: await sessionCookie(eve),
+        body: new URLSearchParams({ socket_id: "9.9", channel_name: channels.adminFeedChannels(eve).feed }).toString(),
+        contentType: "application/x-www-form-urlencoded",
+      }),
     );
     expect(again.status).toBe(401);
   });
@@ -161,8 +165,12 @@ describe("a feed socket that never signed in", () => {
     const { decideChannelAccess } = await import("@/lib/pusher/channel-auth");
     const asEve = { ...eve, role: "ADMIN" as const };
     expect(await decideChannelAccess(asEve, "1.2", channels.adminFeedChannels(ada).feed)).toMatchObject({ allow: false });
-    expect(await decideChannelAccess(asEve, "1.2", channels.adminFeedChannels({ id: eve.id, sessionVersion: eve.sessionVersion + 1 }).inspector)).toMatchObject({ allow: false });
-    expect(await decideChannelAccess({ ...bystander, role: "USER" }, "1.2", channels.adminFeedChannels(bystander).feed)).toMatchObject({ allow: false });
+    expect(
+      await decideChannelAccess(asEve, "1.2", channels.adminFeedChannels({ id: eve.id, sessionVersion: eve.sessionVersion + 1 }).inspector),
+    ).toMatchObject({ allow: false });
+    expect(await decideChannelAccess({ ...bystander, role: "USER" }, "1.2", channels.adminFeedChannels(bystander).feed)).toMatchObject({
+      allow: false,
+    });
     expect(await decideChannelAccess(asEve, "1.2", "private-admin")).toMatchObject({ allow: false });
     expect(await decideChannelAccess(asEve, "1.2", channels.adminFeedChannels(eve).inspector)).toEqual({ allow: true });
   });

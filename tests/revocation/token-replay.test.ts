@@ -63,8 +63,15 @@ async function revoke(kind: "sign-out-everywhere" | "ban") {
   const cookie = await sessionCookie(admin);
   const response =
     kind === "ban"
-      ? await (await import("@/lib/admin/ban-user")).handleBanUser(request(`/api/admin/users/${alice.id}/ban`, { cookie, json: { reason: "Stolen laptop", expiresAt: null } }), alice.id)
-      : await (await import("@/lib/admin/sign-out-everywhere")).handleSignOutEverywhere(request(`/api/admin/users/${alice.id}/sign-out-everywhere`, { cookie }), alice.id);
+      ? await (
+          await import("@/lib/admin/ban-user")
+        ).handleBanUser(
+          request(`/api/admin/users/${alice.id}/ban`, { cookie, json: { reason: "Stolen laptop", expiresAt: null } }),
+          alice.id,
+        )
+      : await (
+          await import("@/lib/admin/sign-out-everywhere")
+        ).handleSignOutEverywhere(request(`/api/admin/users/${alice.id}/sign-out-everywhere`, { cookie }), alice.id);
   expect(response.status).toBe(200);
   return Date.now();
 }
@@ -96,7 +103,9 @@ describe.each(["sign-out-everywhere", "ban"] as const)("a user-auth answer saved
     // "authorized" on hosted Pusher and soketi, so their timeout never closes this socket.
     const { handleChannelAuth } = await import("@/lib/pusher/channel-auth");
     const channel = `private-connection-${socketId}`;
-    const auth = await handleChannelAuth(formRequest("/pusher/auth", { socket_id: socketId, channel_name: channel }, { cookie: await sessionCookie(alice) }));
+    const auth = await handleChannelAuth(
+      formRequest("/pusher/auth", { socket_id: socketId, channel_name: channel }, { cookie: await sessionCookie(alice) }),
+    );
     expect(auth.status).toBe(200);
     client.send({ event: "pusher:subscribe", data: { channel, ...((await auth.json()) as object) } });
     await client.next((frame) => frame.event === "pusher_internal:subscription_succeeded");
@@ -109,7 +118,10 @@ describe.each(["sign-out-everywhere", "ban"] as const)("a user-auth answer saved
     client.send({ event: "pusher:signin", data: token });
     await client.next((frame) => frame.event === "pusher:signin_success");
     const signedInAt = Date.now();
-    const closed = await Promise.race([client.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000))]);
+    const closed = await Promise.race([
+      client.closed,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000)),
+    ]);
     expect(closed).toMatchObject({ code: 4009 });
     expect(Date.now() - signedInAt).toBeLessThanOrEqual(AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 3_000);
   });
@@ -122,7 +134,10 @@ describe.each(["sign-out-everywhere", "ban"] as const)("a user-auth answer saved
     const firstSocket = tab.client.getState().socketId;
 
     // The second terminate comes one window after the revocation and closes this tab's socket too…
-    await waitFor(() => tab.signins.length >= 2, { timeoutMs: AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 8_000, message: "the tab signed in again" });
+    await waitFor(() => tab.signins.length >= 2, {
+      timeoutMs: AUTH_TIMEOUT_MS + SECOND_TERMINATE_MARGIN_MS + 8_000,
+      message: "the tab signed in again",
+    });
     // …and the tab, told beforehand, came back on a new socket instead of staying "disconnected".
     const state = tab.client.getState();
     expect(state).toMatchObject({ status: "signed-in", terminated: false });

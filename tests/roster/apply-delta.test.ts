@@ -103,7 +103,14 @@ describe("parseRosterChanged", () => {
   it("accepts the server's payload and refuses anything malformed", () => {
     expect(parseRosterChanged(delta([online(1), offline(2)]))).not.toBeNull();
     expect(parseRosterChanged(delta(null))).not.toBeNull();
-    for (const bad of [null, "x", { ...delta([]), version: "1" }, { ...delta([]), totals: {} }, delta([{ userId: "u1", connectionCount: 2 } as RosterUserChange]), delta([{ ...online(1), role: "ROOT" } as unknown as RosterUserChange])]) {
+    for (const bad of [
+      null,
+      "x",
+      { ...delta([]), version: "1" },
+      { ...delta([]), totals: {} },
+      delta([{ userId: "u1", connectionCount: 2 } as RosterUserChange]),
+      delta([{ ...online(1), role: "ROOT" } as unknown as RosterUserChange]),
+    ]) {
       expect(parseRosterChanged(bad)).toBeNull();
     }
   });

@@ -10,7 +10,17 @@ import { renderToStaticMarkup } from "react-dom/server";
 import type PusherClient from "pusher-js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { connectAdminChannel, createUser, request, resetDatabase, sessionCookie, startHarness, waitFor, type Harness, type TestUser } from "@/tests/support/app-harness";
+import {
+  connectAdminChannel,
+  createUser,
+  request,
+  resetDatabase,
+  sessionCookie,
+  startHarness,
+  waitFor,
+  type Harness,
+  type TestUser,
+} from "@/tests/support/app-harness";
 import { seedOnlineUsers } from "@/tests/roster/seed-at-scale";
 import type { RosterChangedPayload, RosterPage, RosterQuery } from "@/lib/roster/roster-types";
 
@@ -61,7 +71,8 @@ afterEach(() => {
 const bytes = (text: string) => Buffer.byteLength(text);
 
 /** GET /api/admin/roster through the route's handler, as the console's fetch calls it. */
-const apiFetch: typeof fetch = async (input) => app.handleGetRoster(request(String(input).replace(/^\//, "/"), { method: "GET", cookie: adminCookie }));
+const apiFetch: typeof fetch = async (input) =>
+  app.handleGetRoster(request(String(input).replace(/^\//, "/"), { method: "GET", cookie: adminCookie }));
 
 async function listen(): Promise<RosterChangedPayload[]> {
   const { pusher, channel } = await connectAdminChannel(harness, admin);
@@ -89,7 +100,14 @@ describe("the console's page at 10,000 online", () => {
     const { Table, TableBody } = await import("@/components/ui/table");
     const noop = () => {};
     const rows = page.users.map((user) =>
-      createElement(RosterRow, { key: user.userId, user, now: Date.now(), hydrated: false, currentUserId: admin.id, actions: { onMessage: noop, onKick: noop, onSignOutEverywhere: noop, onBan: noop } }),
+      createElement(RosterRow, {
+        key: user.userId,
+        user,
+        now: Date.now(),
+        hydrated: false,
+        currentUserId: admin.id,
+        actions: { onMessage: noop, onKick: noop, onSignOutEverywhere: noop, onBan: noop },
+      }),
     );
     const html = renderToStaticMarkup(createElement(Table, null, createElement(TableBody, null, rows)));
     const json = JSON.stringify(page);
@@ -113,10 +131,14 @@ describe("the console's page at 10,000 online", () => {
       expect(ms).toBeLessThan(1_000);
       expect(result.users.length).toBe(query.q ? 10 : 50);
     }
-    expect((await app.getRosterPage({ ...FIRST_PAGE, sort: "connections", dir: "desc" })).users.every((user) => user.connectionCount === 2)).toBe(true);
+    expect(
+      (await app.getRosterPage({ ...FIRST_PAGE, sort: "connections", dir: "desc" })).users.every((user) => user.connectionCount === 2),
+    ).toBe(true);
 
     // The API answers the same page, and explains bad parameters.
-    const response = await app.handleGetRoster(request("/api/admin/roster?sort=connections&page=2", { method: "GET", cookie: adminCookie }));
+    const response = await app.handleGetRoster(
+      request("/api/admin/roster?sort=connections&page=2", { method: "GET", cookie: adminCookie }),
+    );
     expect(response.status).toBe(200);
     const body = (await response.json()) as RosterPage;
     expect(body).toMatchObject({ page: 2, pageSize: 50, total: 10_000 });
@@ -139,7 +161,9 @@ describe("GET /api/admin/roster parameters", () => {
       expect(((await response.json()) as { error: string }).error).toMatch(error);
     }
     // Blank fields mean the defaults, as a submitted form sends them.
-    expect((await app.handleGetRoster(request("/api/admin/roster?q=&sort=&dir=&page=", { method: "GET", cookie: adminCookie }))).status).toBe(200);
+    expect(
+      (await app.handleGetRoster(request("/api/admin/roster?q=&sort=&dir=&page=", { method: "GET", cookie: adminCookie }))).status,
+    ).toBe(200);
   });
 });
 
@@ -156,7 +180,15 @@ describe("roster-changed deltas", () => {
     const [first, second] = events as [RosterChangedPayload, RosterChangedPayload];
     expect(first).toMatchObject({ reason: "sign-in", userId: alice.id, totals: { onlineUsers: 1, connections: 1 } });
     expect(first.changes).toEqual([
-      { userId: alice.id, connectionCount: 1, name: "Alice", email: alice.email, role: "USER", signedInSince: expect.any(Number), lastActivityAt: expect.any(Number) },
+      {
+        userId: alice.id,
+        connectionCount: 1,
+        name: "Alice",
+        email: alice.email,
+        role: "USER",
+        signedInSince: expect.any(Number),
+        lastActivityAt: expect.any(Number),
+      },
     ]);
     expect(second.source).toBe(first.source);
     expect(second.version).toBe(first.version + 1);
@@ -178,7 +210,11 @@ describe("roster-changed deltas", () => {
     await app.notify.flushRosterNotifications();
 
     // 40 users with long names and emails: listed, they would pass 10 KB.
-    const long = await Promise.all(Array.from({ length: 40 }, (_, i) => createUser(harness, { name: `${"N".repeat(150)} ${i}`, email: `${"e".repeat(200)}.${i}@example.com` })));
+    const long = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        createUser(harness, { name: `${"N".repeat(150)} ${i}`, email: `${"e".repeat(200)}.${i}@example.com` }),
+      ),
+    );
     await Promise.all(long.map((user, i) => app.recordSignIn({ userId: user.id, socketId: `9.${i}` })));
     await app.notify.flushRosterNotifications();
 
@@ -190,65 +226,86 @@ describe("roster-changed deltas", () => {
 });
 
 describe("a console through a sign-in storm", () => {
-  it("applies deltas, loads its page a bounded number of times, and shows the final state right after the storm", { timeout: 90_000 }, async () => {
-    await seedOnlineUsers(harness, 2_000);
-    const events = await listen();
-    // Names that sort all over the first pages, so many deltas can't be applied in place.
-    const newcomers = await harness.db.user.createManyAndReturn({
-      data: Array.from({ length: 600 }, (_, i) => ({ id: `n${String(i).padStart(4, "0")}`, name: `User ${String((i * 37) % 2_000).padStart(5, "0")}b`, email: `n${i}@example.com`, passwordHash: "x" })),
-      select: { id: true },
-    });
+  it(
+    "applies deltas, loads its page a bounded number of times, and shows the final state right after the storm",
+    { timeout: 90_000 },
+    async () => {
+      await seedOnlineUsers(harness, 2_000);
+      const events = await listen();
+      // Names that sort all over the first pages, so many deltas can't be applied in place.
+      const newcomers = await harness.db.user.createManyAndReturn({
+        data: Array.from({ length: 600 }, (_, i) => ({
+          id: `n${String(i).padStart(4, "0")}`,
+          name: `User ${String((i * 37) % 2_000).padStart(5, "0")}b`,
+          email: `n${i}@example.com`,
+          passwordHash: "x",
+        })),
+        select: { id: true },
+      });
 
-    const fetches: string[] = [];
-    const fetchPage = app.fetchRosterPageOver(
-      async (input, init) => {
-        fetches.push(String(input));
-        return apiFetch(input, init);
-      },
-      (query) => `/api/admin/roster${app.rosterQueryString(query)}`,
-    );
-    const consoles = [FIRST_PAGE, { page: 3, sort: "name", dir: "asc" }, { page: 1, sort: "signed-in", dir: "desc" }] satisfies RosterQuery[];
-    const syncs = await Promise.all(consoles.map(async (query) => new app.RosterSync(await app.getRosterPage(query), query, fetchPage, () => {})));
-    const listener = (await connectAdminChannel(harness, admin)).channel;
-    listener.bind("roster-changed", (data: unknown) => {
-      for (const sync of syncs) sync.handleEvent(data);
-    });
-    open.push(listener.pusher as unknown as PusherClient);
+      const fetches: string[] = [];
+      const fetchPage = app.fetchRosterPageOver(
+        async (input, init) => {
+          fetches.push(String(input));
+          return apiFetch(input, init);
+        },
+        (query) => `/api/admin/roster${app.rosterQueryString(query)}`,
+      );
+      const consoles = [
+        FIRST_PAGE,
+        { page: 3, sort: "name", dir: "asc" },
+        { page: 1, sort: "signed-in", dir: "desc" },
+      ] satisfies RosterQuery[];
+      const syncs = await Promise.all(
+        consoles.map(async (query) => new app.RosterSync(await app.getRosterPage(query), query, fetchPage, () => {})),
+      );
+      const listener = (await connectAdminChannel(harness, admin)).channel;
+      listener.bind("roster-changed", (data: unknown) => {
+        for (const sync of syncs) sync.handleEvent(data);
+      });
+      open.push(listener.pusher as unknown as PusherClient);
 
-    try {
-      const started = Date.now();
-      // 1,200 sign-ins, 20 at a time (two tabs per newcomer). Each batch starts as its own task, as
-      // requests arriving over HTTP do: SQLite answers synchronously, so without that the whole
-      // storm would be one chain of microtasks and no timer (the coalesced publish) could run.
-      const signIns = newcomers.flatMap((user, i) => [`${i}.1`, `${i}.2`].map((socketId) => ({ userId: user.id, socketId })));
-      for (let start = 0; start < signIns.length; start += 20) {
-        await new Promise((resolve) => setImmediate(resolve));
-        await Promise.all(signIns.slice(start, start + 20).map((signIn) => app.recordSignIn(signIn)));
+      try {
+        const started = Date.now();
+        // 1,200 sign-ins, 20 at a time (two tabs per newcomer). Each batch starts as its own task, as
+        // requests arriving over HTTP do: SQLite answers synchronously, so without that the whole
+        // storm would be one chain of microtasks and no timer (the coalesced publish) could run.
+        const signIns = newcomers.flatMap((user, i) => [`${i}.1`, `${i}.2`].map((socketId) => ({ userId: user.id, socketId })));
+        for (let start = 0; start < signIns.length; start += 20) {
+          await new Promise((resolve) => setImmediate(resolve));
+          await Promise.all(signIns.slice(start, start + 20).map((signIn) => app.recordSignIn(signIn)));
+        }
+        const ended = Date.now();
+
+        const truth = await Promise.all(consoles.map((query) => app.getRosterPage(query)));
+        const shows = (i: number) => {
+          const { view } = syncs[i]!.current;
+          const rows = (page: RosterPage) => page.users.map((user) => `${user.userId}:${user.connectionCount}`).join();
+          return rows(view) === rows(truth[i]!) && view.onlineUsers === truth[i]!.onlineUsers && view.connections === truth[i]!.connections;
+        };
+        // Generous: how soon (< 1 s on a quiet machine) is a benchmark figure (npm run bench:app, BENCHMARKS.md),
+        // not something a shared CI machine can time; that it converges, with bounded loads, is the test.
+        await waitFor(() => syncs.every((_, i) => shows(i)), {
+          timeoutMs: 30_000,
+          intervalMs: 10,
+          message: "every console showing the final state",
+        });
+        const settled = Date.now() - ended;
+        const stormMs = ended - started;
+        const resyncs = syncs.map((sync) => sync.current.resyncs);
+        console.info(
+          `storm: ${signIns.length} sign-ins in ${stormMs} ms, ${events.length} roster-changed events, page loads per console ${resyncs.join("/")}; final state shown ${settled} ms after the storm`,
+        );
+
+        expect(truth[0]!.onlineUsers).toBe(2_600);
+        // Bounded by the throttle, not by the number of changes.
+        for (const count of resyncs) expect(count).toBeLessThanOrEqual(Math.ceil((stormMs + settled) / 500) + 2);
+        expect(fetches.length).toBeLessThan(signIns.length / 4);
+        // Deltas were applied: every event moved each console's version on.
+        expect(syncs[0]!.current.version).toBe(`${events.at(-1)!.source}:${events.at(-1)!.version}`);
+      } finally {
+        for (const sync of syncs) sync.dispose();
       }
-      const ended = Date.now();
-
-      const truth = await Promise.all(consoles.map((query) => app.getRosterPage(query)));
-      const shows = (i: number) => {
-        const { view } = syncs[i]!.current;
-        const rows = (page: RosterPage) => page.users.map((user) => `${user.userId}:${user.connectionCount}`).join();
-        return rows(view) === rows(truth[i]!) && view.onlineUsers === truth[i]!.onlineUsers && view.connections === truth[i]!.connections;
-      };
-      // Generous: how soon (< 1 s on a quiet machine) is a benchmark figure (npm run bench:app, BENCHMARKS.md),
-      // not something a shared CI machine can time; that it converges, with bounded loads, is the test.
-      await waitFor(() => syncs.every((_, i) => shows(i)), { timeoutMs: 30_000, intervalMs: 10, message: "every console showing the final state" });
-      const settled = Date.now() - ended;
-      const stormMs = ended - started;
-      const resyncs = syncs.map((sync) => sync.current.resyncs);
-      console.info(`storm: ${signIns.length} sign-ins in ${stormMs} ms, ${events.length} roster-changed events, page loads per console ${resyncs.join("/")}; final state shown ${settled} ms after the storm`);
-
-      expect(truth[0]!.onlineUsers).toBe(2_600);
-      // Bounded by the throttle, not by the number of changes.
-      for (const count of resyncs) expect(count).toBeLessThanOrEqual(Math.ceil((stormMs + settled) / 500) + 2);
-      expect(fetches.length).toBeLessThan(signIns.length / 4);
-      // Deltas were applied: every event moved each console's version on.
-      expect(syncs[0]!.current.version).toBe(`${events.at(-1)!.source}:${events.at(-1)!.version}`);
-    } finally {
-      for (const sync of syncs) sync.dispose();
-    }
-  });
+    },
+  );
 });

@@ -5,7 +5,16 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { clientPool, createCast, formRequest, request, resetDatabase, startHarness, waitFor, type Harness } from "@/tests/support/app-harness";
+import {
+  clientPool,
+  createCast,
+  formRequest,
+  request,
+  resetDatabase,
+  startHarness,
+  waitFor,
+  type Harness,
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let cast: Awaited<ReturnType<typeof createCast>>;
@@ -78,7 +87,10 @@ describe("pending rows per user", () => {
     }
     for (let i = 0; i < 15; i += 1) await postGhost(`40.${i}`);
 
-    const rows = await harness.db.realtimeConnection.findMany({ where: { userId: cast.alice.id }, select: { socketId: true, confirmedAt: true } });
+    const rows = await harness.db.realtimeConnection.findMany({
+      where: { userId: cast.alice.id },
+      select: { socketId: true, confirmedAt: true },
+    });
     const pending = rows.filter((row) => !row.confirmedAt).map((row) => row.socketId);
     expect(pending.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `40.${i + 5}`).sort());
     expect(rows.filter((row) => row.confirmedAt)).toHaveLength(3);
@@ -103,7 +115,10 @@ describe("pending rows per user", () => {
 
 describe("delivered live", () => {
   const sendToAlice = () =>
-    handleSendMessage(request(`/api/admin/users/${cast.alice.id}/messages`, { cookie: cast.adminCookie, json: { message: "Hello" } }), cast.alice.id);
+    handleSendMessage(
+      request(`/api/admin/users/${cast.alice.id}/messages`, { cookie: cast.adminCookie, json: { message: "Hello" } }),
+      cast.alice.id,
+    );
 
   it("is never reported because of a ghost row (single message)", async () => {
     await postGhost("50.1");

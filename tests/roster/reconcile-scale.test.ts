@@ -44,7 +44,9 @@ async function seedConnections(old: Date, young: Date): Promise<void> {
   const oldAt = `(SELECT "signedInAt" FROM "RealtimeConnection" WHERE "id" = 'tmpl-old')`;
   const youngAt = `(SELECT "signedInAt" FROM "RealtimeConnection" WHERE "id" = 'tmpl-young')`;
   const isYoung = "(i % 40 = 9)";
-  const numbers = postgres ? `generate_series(0, ${ROWS - 1}) AS n(i)` : `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS - 1}) SELECT i FROM n)`;
+  const numbers = postgres
+    ? `generate_series(0, ${ROWS - 1}) AS n(i)`
+    : `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS - 1}) SELECT i FROM n)`;
   await harness.db.$executeRawUnsafe(`
     INSERT INTO "RealtimeConnection" ("id", "socketId", "userId", "signedInAt", "confirmedAt", "lastActivityAt")
     SELECT 'c' || ${pad(6, "i")}, 's.' || i, 'u' || ${pad(4, `i % ${USERS}`)},
@@ -60,7 +62,12 @@ describe("reconcileWithOccupied at 100,000 connections", () => {
     const now = Date.now();
     const old = new Date(now - GRACE - 60_000);
     await harness.db.user.createMany({
-      data: Array.from({ length: USERS }, (_, i) => ({ id: `u${String(i).padStart(4, "0")}`, name: `User ${i}`, email: `u${i}@example.com`, passwordHash: "x" })),
+      data: Array.from({ length: USERS }, (_, i) => ({
+        id: `u${String(i).padStart(4, "0")}`,
+        name: `User ${i}`,
+        email: `u${i}@example.com`,
+        passwordHash: "x",
+      })),
     });
     // Row i: socket `s.i`. Occupied: i % 10 < 6 (60,000). Among those, i % 10 === 0 are pending
     // (their webhook was missed: 10,000 to confirm). Not occupied: 40,000, of which i % 40 === 9
@@ -75,7 +82,9 @@ describe("reconcileWithOccupied at 100,000 connections", () => {
     const started = performance.now();
     const result = await reconcile.reconcileWithOccupied(occupied, new Date(now));
     const elapsed = performance.now() - started;
-    console.info(`reconcileWithOccupied: ${ROWS} rows, ${occupied.size} occupied: ${elapsed.toFixed(0)} ms (seeding took ${seeded.toFixed(0)} ms)`);
+    console.info(
+      `reconcileWithOccupied: ${ROWS} rows, ${occupied.size} occupied: ${elapsed.toFixed(0)} ms (seeding took ${seeded.toFixed(0)} ms)`,
+    );
 
     expect(result).toEqual({ occupiedChannels: 60_000, removed: 37_500, confirmed: 10_000 });
     expect(await harness.db.realtimeConnection.count()).toBe(62_500);

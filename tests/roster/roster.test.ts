@@ -80,10 +80,17 @@ describe("recordSignIn + getRoster", () => {
       await expect(recordSignIn({ userId: alice.id, socketId: "8.8" })).resolves.toBeUndefined();
       expect(await harness.db.realtimeConnection.count()).toBe(1);
       await flushRosterNotifications();
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining("could not notify admins (sign-in), will retry"), expect.stringContaining("realtime down"));
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining("could not notify admins (sign-in), will retry"),
+        expect.stringContaining("realtime down"),
+      );
       expect(trigger).toHaveBeenCalledTimes(3);
       const event = await waitFor(() => heard[0] ?? null, { message: "the retried roster-changed event" });
-      expect(event).toMatchObject({ reason: "sign-in", userId: alice.id, changes: [{ userId: alice.id, connectionCount: 1, name: "Alice" }] });
+      expect(event).toMatchObject({
+        reason: "sign-in",
+        userId: alice.id,
+        changes: [{ userId: alice.id, connectionCount: 1, name: "Alice" }],
+      });
     } finally {
       pusher.disconnect();
     }
@@ -122,17 +129,23 @@ describe("recordSignIn + getRoster", () => {
     expect(aliceEntry.lastActivityAt).toBe(new Date(Math.max(...aliceRows.map((r) => r.lastActivityAt.getTime()))).toISOString());
 
     a1.disconnect();
-    entries = await waitFor(async () => {
-      const list = await rosterList(later());
-      return list.find((entry) => entry.userId === alice.id)?.connectionCount === 1 ? list : null;
-    }, { message: "Alice down to one connection" });
+    entries = await waitFor(
+      async () => {
+        const list = await rosterList(later());
+        return list.find((entry) => entry.userId === alice.id)?.connectionCount === 1 ? list : null;
+      },
+      { message: "Alice down to one connection" },
+    );
     expect(entries.map((entry) => entry.name)).toEqual(["Alice", "bob"]);
 
     a2.disconnect();
-    await waitFor(async () => {
-      const list = await rosterList(later());
-      return list.length === 1 && list[0]!.userId === bob.id;
-    }, { message: "Alice removed after her last tab closed" });
+    await waitFor(
+      async () => {
+        const list = await rosterList(later());
+        return list.length === 1 && list[0]!.userId === bob.id;
+      },
+      { message: "Alice removed after her last tab closed" },
+    );
   });
 
   it("pages 1,000 online users on the server: 50 per page, sorted by name, connections, sign-in or activity, searchable", async () => {
@@ -147,18 +160,32 @@ describe("recordSignIn + getRoster", () => {
     const now = Date.now();
     await harness.db.realtimeConnection.createMany({
       data: users.flatMap((user, i) => [
-        { socketId: `${i}.1`, userId: user.id, confirmedAt: new Date(now), signedInAt: new Date(now - 60_000 - i * 1_000), lastActivityAt: new Date(now - i * 1_000) },
+        {
+          socketId: `${i}.1`,
+          userId: user.id,
+          confirmedAt: new Date(now),
+          signedInAt: new Date(now - 60_000 - i * 1_000),
+          lastActivityAt: new Date(now - i * 1_000),
+        },
         // Every third user has a second tab.
         ...(i % 3 === 0 ? [{ socketId: `${i}.2`, userId: user.id, confirmedAt: new Date(now), signedInAt: new Date(now - 30_000) }] : []),
       ]),
     });
-    const page = (query: Partial<import("@/lib/roster/roster-types").RosterQuery>) => roster.getRosterPage({ page: 1, sort: "name", dir: "asc", ...query });
+    const page = (query: Partial<import("@/lib/roster/roster-types").RosterQuery>) =>
+      roster.getRosterPage({ page: 1, sort: "name", dir: "asc", ...query });
 
     const started = performance.now();
     const first = await page({});
     const elapsed = performance.now() - started;
     expect(first.users).toHaveLength(roster.ROSTER_PAGE_SIZE);
-    expect(first).toMatchObject({ page: 1, pageCount: 20, pageSize: 50, total: count, onlineUsers: count, connections: count + Math.ceil(count / 3) });
+    expect(first).toMatchObject({
+      page: 1,
+      pageCount: 20,
+      pageSize: 50,
+      total: count,
+      onlineUsers: count,
+      connections: count + Math.ceil(count / 3),
+    });
     expect(first.users[0]!.name).toBe("User 0001");
     expect(first.users[49]!.name).toBe("User 0050");
     console.info(`getRosterPage() with ${count} online: ${elapsed.toFixed(0)} ms`);
@@ -217,7 +244,10 @@ describe("reconcileRoster (real HTTP API of the embedded server)", () => {
     await harness.db.realtimeConnection.create({ data: { socketId: "900.3", userId: bob.id } });
 
     // Pretend the live sockets signed in long ago too, so only occupancy can save them.
-    await harness.db.realtimeConnection.updateMany({ where: { socketId: { in: [live.socketId, missed.socketId] } }, data: { signedInAt: old } });
+    await harness.db.realtimeConnection.updateMany({
+      where: { socketId: { in: [live.socketId, missed.socketId] } },
+      data: { signedInAt: old },
+    });
 
     const result = await reconcile.reconcileRoster();
     expect(result).toEqual({ occupiedChannels: 2, removed: 2, confirmed: 1 });

@@ -9,7 +9,9 @@ const postgres = () => process.env.TEST_DATABASE_PROVIDER === "postgresql";
 
 /** The numbers 0 … count-1 as rows of a column `i`. */
 export function numbersFrom(count: number): string {
-  return postgres() ? `generate_series(0, ${count - 1}) AS n(i)` : `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1}) SELECT i FROM n)`;
+  return postgres()
+    ? `generate_series(0, ${count - 1}) AS n(i)`
+    : `(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${count - 1}) SELECT i FROM n)`;
 }
 
 /** `value` (an integer expression) as text, zero-padded to `width` digits. */
@@ -23,8 +25,12 @@ export function padded(width: number, value: string): string {
  * number of connections.
  */
 export async function seedOnlineUsers(harness: Harness, count: number, at: Date = new Date()): Promise<number> {
-  const template = await harness.db.user.create({ data: { id: "tmpl-user", name: "tmpl", email: "tmpl@example.com", passwordHash: "x", createdAt: at } });
-  await harness.db.realtimeConnection.create({ data: { id: "tmpl-conn", socketId: "tmpl", userId: template.id, signedInAt: at, confirmedAt: at, lastActivityAt: at } });
+  const template = await harness.db.user.create({
+    data: { id: "tmpl-user", name: "tmpl", email: "tmpl@example.com", passwordHash: "x", createdAt: at },
+  });
+  await harness.db.realtimeConnection.create({
+    data: { id: "tmpl-conn", socketId: "tmpl", userId: template.id, signedInAt: at, confirmedAt: at, lastActivityAt: at },
+  });
   const userAt = (column: string) => `(SELECT "${column}" FROM "User" WHERE "id" = 'tmpl-user')`;
   const connAt = `(SELECT "signedInAt" FROM "RealtimeConnection" WHERE "id" = 'tmpl-conn')`;
   await harness.db.$executeRawUnsafe(`

@@ -65,7 +65,9 @@ export async function startWebhookReceiver(getModule: () => WebhookModule | null
       }
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-      const response = await webhookModule.handlePusherWebhook(new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: req.method, headers, body }));
+      const response = await webhookModule.handlePusherWebhook(
+        new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: req.method, headers, body }),
+      );
       webhookLog.push({ body, status: response.status });
       res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
     })().catch((error: unknown) => {
@@ -97,10 +99,13 @@ async function startApiRecorder(realtimePort: number) {
   const { request: forward } = await import("node:http");
   const proxy = createHttpServer((req, res) => {
     calls.push({ method: req.method ?? "", path: new URL(req.url ?? "/", "http://x").pathname });
-    const upstream = forward({ host: "127.0.0.1", port: realtimePort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = forward(
+      { host: "127.0.0.1", port: realtimePort, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on("error", () => res.writeHead(502).end());
     req.pipe(upstream);
   });
@@ -116,7 +121,8 @@ async function startApiRecorder(realtimePort: number) {
 }
 
 /** The publishes among the recorded API calls (trigger and triggerBatch, sendToUser included). */
-export const publishCalls = (harness: Harness) => harness.apiCalls.filter((call) => call.method === "POST" && /\/(batch_)?events$/.test(call.path));
+export const publishCalls = (harness: Harness) =>
+  harness.apiCalls.filter((call) => call.method === "POST" && /\/(batch_)?events$/.test(call.path));
 
 export interface HarnessOptions {
   webhooks?: boolean;
@@ -126,7 +132,11 @@ export interface HarnessOptions {
   countApiCalls?: boolean;
 }
 
-export async function startHarness({ webhooks = true, authorizedConnectionsTimeoutMs, countApiCalls = false }: HarnessOptions = {}): Promise<Harness> {
+export async function startHarness({
+  webhooks = true,
+  authorizedConnectionsTimeoutMs,
+  countApiCalls = false,
+}: HarnessOptions = {}): Promise<Harness> {
   const { createTestDatabase } = await import("@/tests/support/database");
   const database = await createTestDatabase();
 
@@ -278,7 +288,9 @@ export async function receiptRoutes(): Promise<Record<"delivered" | "read", Rece
 /** POSTs a receipt through the route file, as the browser would. */
 export async function postReceipt(kind: "delivered" | "read", messageId: string, cookie?: string): Promise<Response> {
   const routes = await receiptRoutes();
-  return routes[kind].POST(request(`/api/messages/${encodeURIComponent(messageId)}/${kind}`, { cookie }), { params: Promise.resolve({ messageId }) });
+  return routes[kind].POST(request(`/api/messages/${encodeURIComponent(messageId)}/${kind}`, { cookie }), {
+    params: Promise.resolve({ messageId }),
+  });
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -329,7 +341,11 @@ export interface SignedInClient {
  * that signs the token and calls recordSignIn (like /pusher/user-auth), then subscribe to its own
  * private connection channel (authorized like /pusher/auth).
  */
-export async function connectSignedInClient(harness: Harness, userId: string, options: { subscribeConnectionChannel?: boolean } = {}): Promise<SignedInClient> {
+export async function connectSignedInClient(
+  harness: Harness,
+  userId: string,
+  options: { subscribeConnectionChannel?: boolean } = {},
+): Promise<SignedInClient> {
   const { default: Pusher } = await import("pusher-js");
   const { pusherServer } = await import("@/lib/pusher/server");
   const { recordSignIn } = await import("@/lib/roster/record-sign-in");
@@ -465,7 +481,9 @@ export function viaEndpoints(
     channelAuthorization: {
       customHandler: ({ socketId, channelName }, callback) => {
         void import("@/lib/pusher/channel-auth")
-          .then(({ handleChannelAuth }) => handleChannelAuth(formRequest("/pusher/auth", { socket_id: socketId, channel_name: channelName }, headers)))
+          .then(({ handleChannelAuth }) =>
+            handleChannelAuth(formRequest("/pusher/auth", { socket_id: socketId, channel_name: channelName }, headers)),
+          )
           .then((response) => {
             hooks.onChannelAuth?.(response.status);
             return answer(response);
@@ -538,7 +556,9 @@ export async function listenAsAdmin(harness: Harness, admin: { id: string; sessi
   const feed = client.pusher.subscribe(channels.feed);
   const inspector = client.pusher.subscribe(channels.inspector);
   feed.bind(AdminEvents.messageStatus, (data: Record<string, unknown>) => statuses.push(data));
-  inspector.bind(AdminEvents.activity, (data: unknown) => activities.push(...((parseActivityBatch(data)?.lines ?? []) as unknown as Record<string, unknown>[])));
+  inspector.bind(AdminEvents.activity, (data: unknown) =>
+    activities.push(...((parseActivityBatch(data)?.lines ?? []) as unknown as Record<string, unknown>[])),
+  );
   await waitFor(() => feed.subscribed && inspector.subscribed, { message: "admin feed subscriptions" });
   (await import("@/lib/pusher/admin-feed")).forgetAdminFeedCache();
   return { client, statuses, activities };
@@ -548,7 +568,10 @@ export async function listenAsAdmin(harness: Harness, admin: { id: string; sessi
 // Time
 
 /** Polls until `check` returns truthy (webhooks are batched and asynchronous). */
-export async function waitFor<T>(check: () => Promise<T> | T, { timeoutMs = 5_000, intervalMs = 25, message = "condition" } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  { timeoutMs = 5_000, intervalMs = 25, message = "condition" } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -49,9 +49,14 @@ export function ensureSoketi(log: (line: string) => void = console.log): string 
   log(`[peers] installing soketi ${SOKETI_VERSION} into ${path.relative(ROOT, SOKETI_DIR)}/node_modules (npm ci, about 300 MB)`);
   const startedAt = Date.now();
   // Its install scripts (aws-sdk, msgpackr-extract, bufferutil, utf-8-validate) are optional: soketi runs without them.
-  const npm = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: SOKETI_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const npm = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], {
+    cwd: SOKETI_DIR,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (npm.error) return `could not run npm: ${npm.error.message}`;
-  if (npm.status !== 0 || !soketiInstalled()) return `npm ci in ${SOKETI_DIR} failed (exit ${npm.status}):\n${(npm.stderr || npm.stdout).trim().split("\n").slice(-15).join("\n")}`;
+  if (npm.status !== 0 || !soketiInstalled())
+    return `npm ci in ${SOKETI_DIR} failed (exit ${npm.status}):\n${(npm.stderr || npm.stdout).trim().split("\n").slice(-15).join("\n")}`;
   log(`[peers] soketi installed in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   return null;
 }
@@ -104,7 +109,10 @@ export async function startSoketi(options: SoketiOptions = {}): Promise<SoketiNo
   const output = collectOutput(child);
   await waitUntil(child, output, "soketi", (text) => text.includes("Server is up and running"));
   // The banner is printed even when the port was taken in between: ask the node itself.
-  const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
+  const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!ready) {
     await stopChild(child);
     throw new Error(`soketi printed its banner but answers nothing on 127.0.0.1:${port}:\n${output.text()}`);
@@ -131,7 +139,9 @@ export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   // Its own empty working directory: with --save '' and no AOF it writes nothing, but never the repo.
   const dir = mkdtempSync(path.join(tmpdir(), "redis-peer-"));
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output = collectOutput(child);
   await waitUntil(child, output, "redis-server", (text) => text.includes("Ready to accept connections"));
   return {
@@ -155,9 +165,17 @@ function collectOutput(child: ChildProcess) {
   return { text: () => text, child };
 }
 
-function waitUntil(child: ChildProcess, output: ReturnType<typeof collectOutput>, name: string, isReady: (text: string) => boolean): Promise<void> {
+function waitUntil(
+  child: ChildProcess,
+  output: ReturnType<typeof collectOutput>,
+  name: string,
+  isReady: (text: string) => boolean,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`${name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output.text()}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(new Error(`${name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output.text()}`)),
+      READY_TIMEOUT_MS,
+    );
     const check = () => {
       if (isReady(output.text())) finish();
     };

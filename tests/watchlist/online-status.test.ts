@@ -91,7 +91,10 @@ describe("contacts' online status through pusher.user.watchlist", () => {
     await waitFor(() => client.getState().status === "signed-in", { message: "signed in" });
     expect(tracker.getState().support).toBe("waiting");
     await waitFor(() => tracker.getState().support === "unsupported", { message: "unsupported" });
-    expect(watchlistView(tracker.getState())).toEqual({ kind: "unavailable", message: "Online status isn't available on this realtime server." });
+    expect(watchlistView(tracker.getState())).toEqual({
+      kind: "unavailable",
+      message: "Online status isn't available on this realtime server.",
+    });
   });
 
   it("does not claim silence means unsupported when it started after the sign-in", async () => {

@@ -40,10 +40,23 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         formLabel="Find signed-in users"
         testId="roster-search"
         inputId="roster-q"
-        keep={parsed.ok ? { sort: parsed.query.sort === "name" ? undefined : parsed.query.sort, dir: parsed.query.dir === DEFAULT_SORT_DIRECTION[parsed.query.sort] ? undefined : parsed.query.dir } : {}}
+        keep={
+          parsed.ok
+            ? {
+                sort: parsed.query.sort === "name" ? undefined : parsed.query.sort,
+                dir: parsed.query.dir === DEFAULT_SORT_DIRECTION[parsed.query.sort] ? undefined : parsed.query.dir,
+              }
+            : {}
+        }
       />
       {parsed.ok && roster ? (
-        <RosterTable key={rosterQueryString(parsed.query)} initial={roster.initial} query={parsed.query} renderedAt={roster.renderedAt} currentUserId={admin.id} />
+        <RosterTable
+          key={rosterQueryString(parsed.query)}
+          initial={roster.initial}
+          query={parsed.query}
+          renderedAt={roster.renderedAt}
+          currentUserId={admin.id}
+        />
       ) : (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
           {parsed.ok ? null : parsed.error}

@@ -45,7 +45,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </CardContent>
       </Card>
       {showDemoAccounts ? (
-        <aside aria-labelledby="demo-accounts-heading" className="rounded-lg border border-dashed border-zinc-300 p-4 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+        <aside
+          aria-labelledby="demo-accounts-heading"
+          className="rounded-lg border border-dashed border-zinc-300 p-4 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400"
+        >
           <h2 id="demo-accounts-heading" className="font-medium text-zinc-800 dark:text-zinc-200">
             Demo accounts (development only)
           </h2>

@@ -73,7 +73,10 @@ export function LiveInspector() {
     for (const activity of batch.lines) dispatch({ type: "receive", activity });
   });
 
-  const visible = useMemo(() => log.entries.filter((entry) => matchesFilter(entry, { kinds, text: deferredText })), [log.entries, kinds, deferredText]);
+  const visible = useMemo(
+    () => log.entries.filter((entry) => matchesFilter(entry, { kinds, text: deferredText })),
+    [log.entries, kinds, deferredText],
+  );
 
   function toggleKind(kind: ActivityKind) {
     setKinds((current) => {
@@ -136,19 +139,27 @@ export function LiveInspector() {
       </fieldset>
 
       <p className="text-xs text-zinc-500 dark:text-zinc-400">
-        Showing {visible.length} of {log.entries.length} line{log.entries.length === 1 ? "" : "s"}, newest first. This tab keeps the last {INSPECTOR_BUFFER_LIMIT}
+        Showing {visible.length} of {log.entries.length} line{log.entries.length === 1 ? "" : "s"}, newest first. This tab keeps the last{" "}
+        {INSPECTOR_BUFFER_LIMIT}
         {log.dropped > 0 ? `; ${log.dropped} older line${log.dropped === 1 ? " was" : "s were"} dropped` : ""}.
       </p>
       {log.lostOnServer > 0 ? (
         <p role="status" data-testid="inspector-lost" className="text-xs text-amber-800 dark:text-amber-300">
-          {log.lostOnServer} line{log.lostOnServer === 1 ? " was" : "s were"} not delivered: the server publishes at a bounded rate and dropped them under load.
+          {log.lostOnServer} line{log.lostOnServer === 1 ? " was" : "s were"} not delivered: the server publishes at a bounded rate and
+          dropped them under load.
         </p>
       ) : null}
 
-      <ol data-testid="inspector-log" aria-label="Activity" className="flex flex-col divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
+      <ol
+        data-testid="inspector-log"
+        aria-label="Activity"
+        className="flex flex-col divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800"
+      >
         {visible.length === 0 ? (
           <li className="p-4 text-sm text-zinc-500 dark:text-zinc-400">
-            {log.entries.length === 0 ? "Nothing yet. Activity appears here as it happens: sign-ins, connections, webhooks, messages." : "No line matches the filters."}
+            {log.entries.length === 0
+              ? "Nothing yet. Activity appears here as it happens: sign-ins, connections, webhooks, messages."
+              : "No line matches the filters."}
           </li>
         ) : null}
         {visible.map((entry) => (

@@ -68,7 +68,11 @@ export function MetricChart({ spec, series, summary, summaryKind }: MetricChartP
       plot.current?.destroy();
       const dark = darkScheme();
       const scheme = dark ? "dark" : "light";
-      const axis = { stroke: AXIS_COLOUR[scheme], grid: { stroke: GRID_COLOUR[scheme], width: 1 }, ticks: { stroke: GRID_COLOUR[scheme], width: 1 } };
+      const axis = {
+        stroke: AXIS_COLOUR[scheme],
+        grid: { stroke: GRID_COLOUR[scheme], width: 1 },
+        ticks: { stroke: GRID_COLOUR[scheme], width: 1 },
+      };
       plot.current = new uPlot(
         {
           width: Math.max(element.clientWidth, 240),
@@ -121,9 +125,7 @@ export function MetricChart({ spec, series, summary, summaryKind }: MetricChartP
     plot.current?.setData(data);
   });
 
-  const summaryText = spec.metrics
-    .map((metric) => `${METRIC_LABELS[metric]}: ${summary[metric] ?? "no data"}`)
-    .join(", ");
+  const summaryText = spec.metrics.map((metric) => `${METRIC_LABELS[metric]}: ${summary[metric] ?? "no data"}`).join(", ");
 
   return (
     <figure
@@ -139,11 +141,14 @@ export function MetricChart({ spec, series, summary, summaryKind }: MetricChartP
         {summaryKind === "total" ? "Totals over the range" : "Latest sample"} — {summaryText}.
       </figcaption>
       <details className="text-sm">
-        <summary className="cursor-pointer text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">Show the data as a table</summary>
+        <summary className="cursor-pointer text-zinc-700 underline-offset-2 hover:underline dark:text-zinc-300">
+          Show the data as a table
+        </summary>
         <div className="mt-2 max-h-72 overflow-auto">
           <table className="w-full text-left text-xs tabular-nums" data-testid="metrics-table">
             <caption className="sr-only">
-              {spec.title}, one row per {series.bucketMs >= 3_600_000 ? "hour" : series.bucketMs > 60_000 ? "10 minutes" : "minute"}, times in UTC
+              {spec.title}, one row per {series.bucketMs >= 3_600_000 ? "hour" : series.bucketMs > 60_000 ? "10 minutes" : "minute"}, times
+              in UTC
             </caption>
             <thead>
               <tr>

@@ -4,7 +4,8 @@ import type { UserEventEntry } from "@/lib/metrics/user-events";
 
 /** Password sign-ins and refused attempts, newest first (kept 30 days). */
 export function SignInTimeline({ events }: { events: UserEventEntry[] }) {
-  if (events.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No sign-ins or refused attempts recorded in the last 30 days.</p>;
+  if (events.length === 0)
+    return <p className="text-sm text-zinc-600 dark:text-zinc-400">No sign-ins or refused attempts recorded in the last 30 days.</p>;
   return (
     <ol className="flex flex-col gap-2" data-testid="user-timeline">
       {events.map((event) => (

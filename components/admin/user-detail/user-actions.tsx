@@ -41,7 +41,13 @@ export function UserActions({ user, connectionCount, currentUserId }: UserAction
         <Button size="sm" variant="outline" onClick={() => accountActions.openAction("message", user)}>
           Send message
         </Button>
-        <Button size="sm" variant="outline" onClick={() => setOpen("kick")} disabled={connectionCount === 0} title={connectionCount === 0 ? "Not connected" : undefined}>
+        <Button
+          size="sm"
+          variant="outline"
+          onClick={() => setOpen("kick")}
+          disabled={connectionCount === 0}
+          title={connectionCount === 0 ? "Not connected" : undefined}
+        >
           Kick
         </Button>
         <Button size="sm" variant="outline" onClick={() => accountActions.openAction("sign-out-everywhere", user)}>
@@ -69,8 +75,8 @@ export function UserActions({ user, connectionCount, currentUserId }: UserAction
         description="Their tabs will be disconnected."
         message={(target) => (
           <>
-            {target.name} has {connectionCount} open connection{connectionCount === 1 ? "" : "s"}; all of them close. They can sign in again afterwards; a
-            kick is not a ban.
+            {target.name} has {connectionCount} open connection{connectionCount === 1 ? "" : "s"}; all of them close. They can sign in again
+            afterwards; a kick is not a ban.
             {self ? <strong className="mt-2 block">This is you: this console disconnects too, until you reconnect.</strong> : null}
           </>
         )}

@@ -39,9 +39,7 @@ export interface ChannelServices {
 /** What delivering a server-triggered event needs (the HTTP API's publisher has no webhooks). */
 export type DeliveryServices = Pick<ChannelServices, "registry" | "cache">;
 
-export type Authorization =
-  | { ok: true; member?: PresenceMember }
-  | { ok: false; status: number; reason: string };
+export type Authorization = { ok: true; member?: PresenceMember } | { ok: false; status: number; reason: string };
 
 export abstract class Channel {
   readonly subscribers = new Set<Connection>();

@@ -9,7 +9,15 @@ import { PublicChannel } from "./public-channel";
 import { ServerToUserChannel } from "./server-to-user-channel";
 
 export { Channel } from "./channel";
-export type { Authorization, AuthorizationContext, ChannelKind, ChannelServices, DeliveryServices, PresenceMember, SubscribeRequest } from "./channel";
+export type {
+  Authorization,
+  AuthorizationContext,
+  ChannelKind,
+  ChannelServices,
+  DeliveryServices,
+  PresenceMember,
+  SubscribeRequest,
+} from "./channel";
 export { EncryptedChannel, PresenceChannel, PrivateChannel, PublicChannel, ServerToUserChannel };
 export { channelNameProblem, isCacheChannelName, isPresenceChannelName, isServerToUserChannelName } from "./names";
 

@@ -92,7 +92,12 @@ export function createHttpApi(options: HttpApiOptions, services: ApiServices) {
       (error: unknown) => {
         if (error instanceof HttpError) {
           if (error.status >= 500 || error.status === 401) {
-            logger.info("http api request refused", { method: request.method, path: request.url?.split("?")[0], status: error.status, reason: error.message });
+            logger.info("http api request refused", {
+              method: request.method,
+              path: request.url?.split("?")[0],
+              status: error.status,
+              reason: error.message,
+            });
           }
           sendText(response, error.status, error.message, error.status === 413);
           return;
@@ -136,7 +141,10 @@ function sendJson(response: ServerResponse, status: number, payload: unknown): v
 function sendText(response: ServerResponse, status: number, message: string, closeConnection: boolean): void {
   if (response.headersSent) return;
   const body = `${message}\n`;
-  const headers: Record<string, string | number> = { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body) };
+  const headers: Record<string, string | number> = {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+  };
   if (closeConnection) headers.Connection = "close";
   response.writeHead(status, headers);
   response.end(body);

@@ -66,13 +66,20 @@ export async function startSignInServer(authOptions: NextAuthOptions): Promise<S
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const nextauth = url.pathname.replace(/^\/api\/auth\/?/, "").split("/").filter(Boolean);
+      const nextauth = url.pathname
+        .replace(/^\/api\/auth\/?/, "")
+        .split("/")
+        .filter(Boolean);
       const request = Object.assign(req, {
         query: { ...Object.fromEntries(url.searchParams), nextauth },
         cookies: parseCookies(req.headers.cookie),
         body: req.method === "POST" ? await readForm(req) : {},
       });
-      await (NextAuth as unknown as (req: unknown, res: unknown, options: NextAuthOptions) => Promise<void>)(request, apiResponse(res), authOptions);
+      await (NextAuth as unknown as (req: unknown, res: unknown, options: NextAuthOptions) => Promise<void>)(
+        request,
+        apiResponse(res),
+        authOptions,
+      );
     })().catch((error: unknown) => {
       res.statusCode = 500;
       res.end(String(error));
@@ -86,7 +93,10 @@ export async function startSignInServer(authOptions: NextAuthOptions): Promise<S
     async signIn(credentials, headers = {}) {
       const csrf = await fetch(`${base}/api/auth/csrf`, { headers });
       const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-      const csrfCookie = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+      const csrfCookie = csrf.headers
+        .getSetCookie()
+        .map((cookie) => cookie.split(";")[0])
+        .join("; ");
       const response = await fetch(`${base}/api/auth/callback/credentials`, {
         method: "POST",
         headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded", cookie: csrfCookie },

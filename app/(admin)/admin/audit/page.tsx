@@ -25,10 +25,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <header className="flex flex-wrap items-end justify-between gap-3">
         <div className="flex flex-col gap-1">
           <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">Every administrator action, whether it succeeded or not. Entries are never edited or deleted.</p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Every administrator action, whether it succeeded or not. Entries are never edited or deleted.
+          </p>
         </div>
         {/* A plain link: the export is a file download from an API route, with the same filters. */}
-        <a href={`/api/admin/audit/export${auditQueryString(filters)}`} className={buttonClassName({ variant: "outline" })} data-testid="audit-export">
+        <a
+          href={`/api/admin/audit/export${auditQueryString(filters)}`}
+          className={buttonClassName({ variant: "outline" })}
+          data-testid="audit-export"
+        >
           Export CSV
         </a>
       </header>

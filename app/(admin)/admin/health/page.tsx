@@ -17,8 +17,8 @@ export default async function BackendHealthPage() {
       <header className="flex flex-col gap-1">
         <h1 className="text-2xl font-semibold tracking-tight">Backend health</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Checks the realtime backend this app instance is configured for, from the app&apos;s side, and says what to change. The same checks
-          as <code>npm run doctor</code>.
+          Checks the realtime backend this app instance is configured for, from the app&apos;s side, and says what to change. The same
+          checks as <code>npm run doctor</code>.
         </p>
       </header>
       <Card>

@@ -17,8 +17,8 @@ export default async function InspectorPage() {
       <header className="flex flex-col gap-1">
         <h1 className="text-2xl font-semibold tracking-tight">Live inspector</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          What the app sees as it happens: sign-ins and refusals, connections confirmed and closed, every webhook with its signature verdict,
-          messages and admin actions. Nothing here is stored; lines from before this page opened are not shown.
+          What the app sees as it happens: sign-ins and refusals, connections confirmed and closed, every webhook with its signature
+          verdict, messages and admin actions. Nothing here is stored; lines from before this page opened are not shown.
         </p>
       </header>
       <LiveInspector />

@@ -32,7 +32,9 @@ export default async function AdminMessagesPage() {
       <Card>
         <CardHeader>
           <CardTitle>Broadcast</CardTitle>
-          <CardDescription>One message to everyone signed in right now, or only to one role. People who are offline don&apos;t get it.</CardDescription>
+          <CardDescription>
+            One message to everyone signed in right now, or only to one role. People who are offline don&apos;t get it.
+          </CardDescription>
         </CardHeader>
         <CardContent>
           <BroadcastForm />

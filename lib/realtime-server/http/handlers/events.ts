@@ -21,7 +21,9 @@ function parseTrigger(body: Record<string, unknown>, where: string, allowChannel
   }
   // pusher-js acts on these itself (e.g. pusher_internal:member_added edits its member list).
   if (RESERVED_EVENT_PREFIXES.some((prefix) => name.startsWith(prefix))) {
-    throw badRequest(`${where}name ${quoted(name)} is reserved: names starting with ${RESERVED_EVENT_PREFIXES.join(" or ")} belong to the protocol`);
+    throw badRequest(
+      `${where}name ${quoted(name)} is reserved: names starting with ${RESERVED_EVENT_PREFIXES.join(" or ")} belong to the protocol`,
+    );
   }
   if (typeof data !== "string") throw badRequest(`${where}data must be a string (JSON-encode objects first)`);
   if (Buffer.byteLength(data, "utf8") > Limits.eventDataMaxBytes) {
@@ -64,7 +66,9 @@ function publish(trigger: TriggerRequest, services: ApiServices): Record<string,
   }
   if (trigger.info.size === 0) return undefined;
   // Channel names are client input: fromEntries keeps even "__proto__" as a plain key.
-  return Object.fromEntries(trigger.channels.map((channelName) => [channelName, channelAttributes(services.registry, channelName, trigger.info)]));
+  return Object.fromEntries(
+    trigger.channels.map((channelName) => [channelName, channelAttributes(services.registry, channelName, trigger.info)]),
+  );
 }
 
 export const triggerEvent: ApiHandler = (request, services) => {

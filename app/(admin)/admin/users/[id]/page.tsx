@@ -56,7 +56,9 @@ export default async function UserPage({ params }: { params: Params }) {
         </div>
         <p className="break-all text-sm text-zinc-600 dark:text-zinc-400">
           {user.email} · account created {formatExactTime(user.createdAt, false)}
-          {user.ban ? ` · banned: ${user.ban.reason ?? "no reason given"} (${user.ban.expiresAt ? `until ${formatExactTime(user.ban.expiresAt, false)}` : "permanent"})` : ""}
+          {user.ban
+            ? ` · banned: ${user.ban.reason ?? "no reason given"} (${user.ban.expiresAt ? `until ${formatExactTime(user.ban.expiresAt, false)}` : "permanent"})`
+            : ""}
         </p>
         <UserActions user={user} connectionCount={connections.length} currentUserId={admin.id} />
       </header>
@@ -65,8 +67,8 @@ export default async function UserPage({ params }: { params: Params }) {
         <CardHeader>
           <CardTitle>Live connections</CardTitle>
           <CardDescription>
-            {connections.length === 1 ? "1 connection" : `${connections.length} connections`}, by the roster&apos;s rule (confirmed by Pusher, or signed in
-            moments ago).
+            {connections.length === 1 ? "1 connection" : `${connections.length} connections`}, by the roster&apos;s rule (confirmed by
+            Pusher, or signed in moments ago).
           </CardDescription>
         </CardHeader>
         <CardContent>
@@ -77,7 +79,9 @@ export default async function UserPage({ params }: { params: Params }) {
       <Card>
         <CardHeader>
           <CardTitle>Recent messages</CardTitle>
-          <CardDescription>The {messages.length === 1 ? "latest message" : `latest ${messages.length} messages`} to {user.name}, with receipts.</CardDescription>
+          <CardDescription>
+            The {messages.length === 1 ? "latest message" : `latest ${messages.length} messages`} to {user.name}, with receipts.
+          </CardDescription>
         </CardHeader>
         <CardContent>
           <MessageStatusTable messages={messages} renderedAt={renderedAt} />
