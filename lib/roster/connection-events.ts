@@ -21,17 +21,24 @@ export interface ConnectionChange {
   reason: Extract<RosterChangeReason, "connection-confirmed" | "connection-closed">;
 }
 
-/** channel_occupied: returns the change when this confirmed the row, null when nothing admins see changed. */
+/**
+ * channel_occupied: returns the change when this confirmed the row, null when nothing admins see
+ * changed. A tab's first occupied, the usual case, is one conditional update (each Prisma call
+ * costs 0.4–1 ms of CPU, BENCHMARKS.md): only a still-unconfirmed row of the socket gets
+ * confirmedAt, so the rows it returns say whether this confirmed it, atomically (two concurrent
+ * deliveries can't both report it), and carry the user for the notification.
+ */
 export async function confirmConnection(socketId: string, now: Date): Promise<ConnectionChange | null> {
-  const row = await db.realtimeConnection.findUnique({ where: { socketId }, select: { userId: true, confirmedAt: true, user: { select: { name: true } } } });
-  if (!row) return null;
-  // updateMany, not update: the row may be deleted by a concurrent vacated/kick in between.
-  const { count } = await db.realtimeConnection.updateMany({
-    where: { socketId },
-    data: { confirmedAt: row.confirmedAt ?? now, lastActivityAt: now },
+  const [confirmed] = await db.realtimeConnection.updateManyAndReturn({
+    where: { socketId, confirmedAt: null },
+    data: { confirmedAt: now, lastActivityAt: now },
+    select: { userId: true, user: { select: { name: true } } },
   });
-  // A duplicate only refreshes activity; admins only need to refetch on the first confirmation.
-  return count > 0 && !row.confirmedAt ? { userId: row.userId, userName: row.user.name, socketId, reason: "connection-confirmed" } : null;
+  if (confirmed) return { userId: confirmed.userId, userName: confirmed.user.name, socketId, reason: "connection-confirmed" };
+  // Not unconfirmed: a duplicate (a retried delivery, or twice in one batch) only refreshes the
+  // confirmed row's activity; a row already deleted (vacated or kicked) matches nothing and stays so.
+  await db.realtimeConnection.updateMany({ where: { socketId }, data: { lastActivityAt: now } });
+  return null;
 }
 
 /** channel_vacated: returns the change when this deleted the row, null when it was already gone. */

@@ -34,12 +34,26 @@ describe("confirmConnection (channel_occupied)", () => {
     await recordSignIn({ userId: alice.id, socketId: "10.1" });
 
     const first = new Date(Date.now() + 1_000);
-    expect(await events.confirmConnection("10.1", first)).toEqual({ userId: alice.id, userName: "Alice", socketId: "10.1", reason: "connection-confirmed" });
+    expect(await events.confirmConnection("10.1", first)).toEqual({
+      userId: alice.id,
+      userName: "Alice",
+      socketId: "10.1",
+      reason: "connection-confirmed",
+    });
     expect(await row("10.1")).toMatchObject({ confirmedAt: first, lastActivityAt: first });
 
     const later = new Date(first.getTime() + 5_000);
     expect(await events.confirmConnection("10.1", later)).toBeNull();
     expect(await row("10.1")).toMatchObject({ confirmedAt: first, lastActivityAt: later });
+  });
+
+  it("reports a confirmation once when two deliveries of it run at the same time", async () => {
+    const alice = await createUser(harness, { name: "Alice" });
+    await recordSignIn({ userId: alice.id, socketId: "10.6" });
+    const now = new Date();
+    const results = await Promise.all([events.confirmConnection("10.6", now), events.confirmConnection("10.6", now)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await row("10.6")).toMatchObject({ confirmedAt: now });
   });
 
   it("never creates or resurrects a row", async () => {
@@ -66,7 +80,12 @@ describe("closeConnection (channel_vacated)", () => {
   it("deletes the row and reports it once", async () => {
     const bob = await createUser(harness, { name: "Bob" });
     await recordSignIn({ userId: bob.id, socketId: "11.1" });
-    expect(await events.closeConnection("11.1")).toEqual({ userId: bob.id, userName: "Bob", socketId: "11.1", reason: "connection-closed" });
+    expect(await events.closeConnection("11.1")).toEqual({
+      userId: bob.id,
+      userName: "Bob",
+      socketId: "11.1",
+      reason: "connection-closed",
+    });
     expect(await row("11.1")).toBeNull();
     expect(await events.closeConnection("11.1")).toBeNull();
   });
