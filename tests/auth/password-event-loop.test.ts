@@ -55,8 +55,13 @@ describe("verifyPassword and the event loop", () => {
   it("keeps serving other work while a flood of verifies runs concurrently", async () => {
     const password = "correct horse battery staple";
     const hash = await hashPassword(password);
+    const bcryptHash = await bcrypt.hash(password, 10);
     const flood = await stalledFraction(() => Promise.all(Array.from({ length: 16 }, () => verifyPassword(password, hash))));
-    // bcryptjs measures ~0.97 here (the loop is never free); argon2 ~0 on a quiet machine.
-    expect(flood).toBeLessThan(0.4);
+    const bcryptjsFlood = await stalledFraction(() => Promise.all(Array.from({ length: 4 }, () => bcrypt.compare(password, bcryptHash))));
+    // bcryptjs measures ~0.97 (the loop is never free); argon2 ~0 on a quiet machine. On a loaded
+    // one the threadpool's 4 busy threads and other processes share the 2 cores with the loop, so
+    // the bound is relative to the blocking control of the same run (a blocking hash scores ~1).
+    expect(bcryptjsFlood).toBeGreaterThan(0.5);
+    expect(flood).toBeLessThan(bcryptjsFlood * 0.6);
   });
 });
