@@ -3,7 +3,7 @@ import "server-only";
 import { eventPayloadBytes, PUSHER_EVENT_MAX_BYTES, worstCaseMessagePayload, type UserMessagePayload } from "@/lib/validation/admin";
 import { db } from "@/lib/db/client";
 import { noteMessagesSent } from "@/lib/metrics/metric-events";
-import { UserEvents } from "@/lib/pusher/channel-names";
+import { serverToUserChannel, UserEvents } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
 import { describeError } from "@/lib/errors/describe-error";
 import { usersWithProvenConnections } from "@/lib/roster/reconcile";
@@ -102,7 +102,7 @@ async function pushToUsers(events: readonly OutgoingEvent[]): Promise<{ failedUs
   }
   await forEachLimited(chunk(events, BATCH_MAX_EVENTS), BATCH_CONCURRENCY, async (batch) => {
     try {
-      await pusherServer.triggerBatch(batch.map(({ userId, payload }) => ({ channel: `#server-to-user-${userId}`, name: UserEvents.message, data: payload })));
+      await pusherServer.triggerBatch(batch.map(({ userId, payload }) => ({ channel: serverToUserChannel(userId), name: UserEvents.message, data: payload })));
     } catch (error) {
       failedUserIds.push(...batch.map((event) => event.userId));
       errors.push(describeError(error));

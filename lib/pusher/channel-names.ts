@@ -15,6 +15,12 @@ export function socketIdFromConnectionChannel(channel: string): string | null {
   return SOCKET_ID_PATTERN.test(socketId) ? socketId : null;
 }
 
+/**
+ * The channel pusher-js joins by itself after `pusher.signin()` succeeds, and the one the server
+ * SDK's sendToUser publishes to. Only the Pusher server can subscribe a socket to it (no auth).
+ */
+export const serverToUserChannel = (userId: string) => `#server-to-user-${userId}`;
+
 /*
  * The admin feed. Each admin session generation has its own pair of channels, named after the
  * admin's id and sessionVersion: `private-admin-{id}-{version}` (roster, message status) and

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 
+import { serverToUserChannel } from "../../pusher/channel-names";
 import { userAuthenticationFix, watchlistFix } from "../advice";
 import { networkCause, quote, result, seconds, type CheckContext } from "../check-context";
 import type { ProbeSocket, PusherFrame } from "../probe-socket";
@@ -80,7 +81,7 @@ function signinFailure(ctx: CheckContext, socket: ProbeSocket, answer: PusherFra
 
 async function checkSendToUser(ctx: CheckContext, socket: ProbeSocket, userId: string): Promise<CheckResult> {
   const name = "send to user";
-  const channel = `#server-to-user-${userId}`;
+  const channel = serverToUserChannel(userId);
   // What pusher-js does after signin_success: join the user's own channel, with no auth.
   socket.send("pusher:subscribe", { channel, auth: "" });
   const joined = await socket.waitFor((frame) => frame.channel === channel && /subscription_(succeeded|error)$/.test(frame.event), ctx.timeouts.deliveryMs);
