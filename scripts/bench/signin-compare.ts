@@ -12,7 +12,8 @@ import { performance } from "node:perf_hooks";
 import Pusher from "pusher";
 import WebSocket from "ws";
 
-import { BenchProcess, freePort, spawnRealtime, type AppCredentials } from "./app-process";
+import { freePort } from "../../tests/support/free-port";
+import { BenchProcess, spawnRealtime, type AppCredentials } from "./app-process";
 import { sleep, withTimeout } from "./timeouts";
 
 export const SOKETI_DIR = resolve("tmp", "bench-soketi");

@@ -20,10 +20,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+
+import { freePort } from "./free-port";
 
 export interface PostgresServer {
   /** Superuser URL of the maintenance database. */
@@ -95,17 +96,6 @@ function serverFor(adminUrl: string, stop: () => Promise<void>): PostgresServer 
     },
     stop,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** initdb and postgres refuse to run as root; run them as the `postgres` user (or nobody) then. */
