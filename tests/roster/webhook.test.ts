@@ -5,6 +5,8 @@ import { APP, connectAdminChannel, createUser, signedWebhook, startHarness, wait
 let harness: Harness;
 let handlePusherWebhook: typeof import("@/lib/pusher/webhook").handlePusherWebhook;
 let recordSignIn: typeof import("@/lib/roster/record-sign-in").recordSignIn;
+/** What the webhook dispatches to; tested directly for what each write changes and reports. */
+let connectionEvents: typeof import("@/lib/roster/connection-events");
 let adminEvents: { reason: string; userId: string | null }[] = [];
 let adminClient: import("pusher-js").default;
 let adminId: string;
@@ -21,6 +23,7 @@ beforeAll(async () => {
   harness = await startHarness();
   ({ handlePusherWebhook } = await import("@/lib/pusher/webhook"));
   ({ recordSignIn } = await import("@/lib/roster/record-sign-in"));
+  connectionEvents = await import("@/lib/roster/connection-events");
 
   // An admin console's view: a pusher-js client on the admin channel.
   const { AdminEvents } = await import("@/lib/pusher/channel-names");
@@ -165,5 +168,70 @@ describe("event handling", () => {
     client.disconnect();
     await waitFor(async () => (await harness.db.realtimeConnection.count()) === 0, { message: "channel_vacated from the server" });
     expect(harness.webhookLog.every((entry) => entry.status === 200)).toBe(true);
+  });
+});
+
+const row = (socketId: string) => harness.db.realtimeConnection.findUnique({ where: { socketId } });
+
+describe("the roster writes (lib/roster/connection-events.ts): confirmConnection for channel_occupied", () => {
+  it("confirms an unconfirmed row once and reports it; a duplicate only refreshes its activity", async () => {
+    const alice = await createUser(harness, { name: "Alice" });
+    await recordSignIn({ userId: alice.id, socketId: "10.1" });
+
+    const first = new Date(Date.now() + 1_000);
+    expect(await connectionEvents.confirmConnection("10.1", first)).toEqual({
+      userId: alice.id,
+      userName: "Alice",
+      socketId: "10.1",
+      reason: "connection-confirmed",
+    });
+    expect(await row("10.1")).toMatchObject({ confirmedAt: first, lastActivityAt: first });
+
+    const later = new Date(first.getTime() + 5_000);
+    expect(await connectionEvents.confirmConnection("10.1", later)).toBeNull();
+    expect(await row("10.1")).toMatchObject({ confirmedAt: first, lastActivityAt: later });
+  });
+
+  it("reports a confirmation once when two deliveries of it run at the same time", async () => {
+    const alice = await createUser(harness, { name: "Alice" });
+    await recordSignIn({ userId: alice.id, socketId: "10.6" });
+    const now = new Date();
+    const results = await Promise.all([connectionEvents.confirmConnection("10.6", now), connectionEvents.confirmConnection("10.6", now)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await row("10.6")).toMatchObject({ confirmedAt: now });
+  });
+
+  it("never creates or resurrects a row", async () => {
+    expect(await connectionEvents.confirmConnection("10.2", new Date())).toBeNull();
+    expect(await harness.db.realtimeConnection.count()).toBe(0);
+
+    const alice = await createUser(harness, { name: "Alice" });
+    await recordSignIn({ userId: alice.id, socketId: "10.3" });
+    expect(await connectionEvents.closeConnection("10.3")).not.toBeNull();
+    expect(await connectionEvents.confirmConnection("10.3", new Date())).toBeNull();
+    expect(await row("10.3")).toBeNull();
+  });
+
+  it("leaves other sockets' rows alone", async () => {
+    const alice = await createUser(harness, { name: "Alice" });
+    await recordSignIn({ userId: alice.id, socketId: "10.4" });
+    await recordSignIn({ userId: alice.id, socketId: "10.5" });
+    expect(await connectionEvents.confirmConnection("10.4", new Date())).not.toBeNull();
+    expect(await row("10.5")).toMatchObject({ confirmedAt: null });
+  });
+});
+
+describe("the roster writes: closeConnection for channel_vacated", () => {
+  it("deletes the row and reports it once", async () => {
+    const bob = await createUser(harness, { name: "Bob" });
+    await recordSignIn({ userId: bob.id, socketId: "11.1" });
+    expect(await connectionEvents.closeConnection("11.1")).toEqual({
+      userId: bob.id,
+      userName: "Bob",
+      socketId: "11.1",
+      reason: "connection-closed",
+    });
+    expect(await row("11.1")).toBeNull();
+    expect(await connectionEvents.closeConnection("11.1")).toBeNull();
   });
 });
