@@ -17,7 +17,6 @@ import {
   signedWebhook,
   startHarness,
   waitFor,
-  webhookBody,
   type Harness,
   type TestUser,
 } from "@/tests/support/app-harness";

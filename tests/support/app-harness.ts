@@ -19,6 +19,13 @@ import { vi } from "vitest";
 import type { RealtimeClient, RealtimeClientOptions } from "@/components/realtime/pusher-client";
 import type { ReceivedMessage } from "@/components/realtime/state";
 
+/**
+ * How long a pusher-js tab may take to connect, sign in or subscribe before a test fails. These are
+ * awaited events, so the bound costs nothing when things work; it is generous because a loaded CI
+ * machine, with 26 tabs opening at once, took over 5 s.
+ */
+const CLIENT_EVENT_TIMEOUT_MS = 15_000;
+
 export const APP = { appId: "test-app", key: "test-key", secret: "test-secret-0123456789" } as const;
 export const NEXTAUTH_SECRET = "app-tests-only-secret-app-tests-only-000001";
 export const APP_URL = "http://127.0.0.1:3000";
@@ -377,7 +384,7 @@ export async function connectSignedInClient(
   });
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("pusher-js did not connect")), 5_000);
+    const timer = setTimeout(() => reject(new Error("pusher-js did not connect")), CLIENT_EVENT_TIMEOUT_MS);
     pusher.connection.bind("connected", () => {
       clearTimeout(timer);
       resolve();
@@ -386,7 +393,7 @@ export async function connectSignedInClient(
   const socketId = pusher.connection.socket_id;
 
   const signedIn = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("pusher-js did not sign in")), 5_000);
+    const timer = setTimeout(() => reject(new Error("pusher-js did not sign in")), CLIENT_EVENT_TIMEOUT_MS);
     // pusher-js handles signin_success internally and emits nothing on `user`; watch the frames.
     pusher.connection.bind("message", (event: { event?: string }) => {
       if (event.event !== "pusher:signin_success") return;
@@ -402,7 +409,7 @@ export async function connectSignedInClient(
   if (options.subscribeConnectionChannel !== false) {
     const channel = pusher.subscribe(connectionChannel(socketId));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("connection channel subscription timed out")), 5_000);
+      const timer = setTimeout(() => reject(new Error("connection channel subscription timed out")), CLIENT_EVENT_TIMEOUT_MS);
       channel.bind("pusher:subscription_succeeded", () => {
         clearTimeout(timer);
         resolve();
