@@ -102,7 +102,9 @@ async function pushToUsers(events: readonly OutgoingEvent[]): Promise<{ failedUs
   }
   await forEachLimited(chunk(events, BATCH_MAX_EVENTS), BATCH_CONCURRENCY, async (batch) => {
     try {
-      await pusherServer.triggerBatch(batch.map(({ userId, payload }) => ({ channel: serverToUserChannel(userId), name: UserEvents.message, data: payload })));
+      await pusherServer.triggerBatch(
+        batch.map(({ userId, payload }) => ({ channel: serverToUserChannel(userId), name: UserEvents.message, data: payload })),
+      );
     } catch (error) {
       failedUserIds.push(...batch.map((event) => event.userId));
       errors.push(describeError(error));
@@ -120,10 +122,22 @@ async function pushToUsers(events: readonly OutgoingEvent[]): Promise<{ failedUs
  * was not sent live, whatever the roster said; nor was one whose recipient had only unconfirmed
  * (possibly ghost) connections.
  */
-export async function sendMessages({ sender, recipients, body, broadcastId, liveRecipientIds }: SendMessagesInput): Promise<SendMessagesResult> {
+export async function sendMessages({
+  sender,
+  recipients,
+  body,
+  broadcastId,
+  liveRecipientIds,
+}: SendMessagesInput): Promise<SendMessagesResult> {
   if (recipients.length === 0) return { messages: [], failedRecipientIds: [], errors: [] };
   const rows = await db.message.createManyAndReturn({
-    data: recipients.map((recipient) => ({ recipientId: recipient.id, senderId: sender.id, event: UserEvents.message, body, broadcastId: broadcastId ?? null })),
+    data: recipients.map((recipient) => ({
+      recipientId: recipient.id,
+      senderId: sender.id,
+      event: UserEvents.message,
+      body,
+      broadcastId: broadcastId ?? null,
+    })),
     select: { id: true, recipientId: true, createdAt: true },
   });
 

@@ -184,7 +184,12 @@ function publishWebhookAccepted(events: WebhookEvent[]): void {
 function publishRosterChange({ userId, userName, socketId, reason }: ConnectionChange): void {
   void publishActivity(
     reason === "connection-confirmed"
-      ? { kind: "connection-confirmed", userId, summary: `${userName}'s connection ${socketId} confirmed (channel_occupied)`, detail: { socketId } }
+      ? {
+          kind: "connection-confirmed",
+          userId,
+          summary: `${userName}'s connection ${socketId} confirmed (channel_occupied)`,
+          detail: { socketId },
+        }
       : { kind: "disconnect", userId, summary: `${userName}'s connection ${socketId} closed (channel_vacated)`, detail: { socketId } },
   );
 }

@@ -151,7 +151,13 @@ export interface AppCredentials {
  * `npm run realtime` without tsx's CLI wrapper, so the PID measured is the server itself (and
  * SIGTERM reaches it directly). Limits lifted: every simulated tab comes from 127.0.0.1.
  */
-export function spawnRealtime(credentials: AppCredentials, port: number, webhookUrl: string, nodeArgs: string[] = [], env: Record<string, string> = {}): BenchProcess {
+export function spawnRealtime(
+  credentials: AppCredentials,
+  port: number,
+  webhookUrl: string,
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): BenchProcess {
   return BenchProcess.spawn("realtime server", [...nodeArgs, "--import", "tsx", join("scripts", "realtime.ts")], {
     ...process.env,
     NODE_ENV: "production",

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { clientPool, createUser, request, resetDatabase, sessionCookie, sleep, startHarness, waitFor, type Harness } from "@/tests/support/app-harness";
+import {
+  clientPool,
+  createUser,
+  request,
+  resetDatabase,
+  sessionCookie,
+  sleep,
+  startHarness,
+  waitFor,
+  type Harness,
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handleBroadcast: typeof import("@/lib/admin/broadcast").handleBroadcast;
@@ -30,7 +40,8 @@ beforeEach(async () => {
   adminCookie = await sessionCookie(admin);
 });
 
-const broadcast = (json: unknown, cookie: string | null = adminCookie) => handleBroadcast(request("/api/admin/broadcast", { cookie: cookie ?? undefined, json }));
+const broadcast = (json: unknown, cookie: string | null = adminCookie) =>
+  handleBroadcast(request("/api/admin/broadcast", { cookie: cookie ?? undefined, json }));
 
 interface Tab {
   userId: string;
@@ -81,10 +92,13 @@ describe("POST /api/admin/broadcast", () => {
     const stored = await harness.db.message.findMany({ where: { broadcastId: body.broadcastId } });
     expect(stored).toHaveLength(13);
     expect(new Set(stored.map((message) => message.recipientId))).toEqual(new Set([...users, admin].map((user) => user.id)));
-    expect(stored.every((message) => message.body === "Maintenance at noon" && message.sentLive && message.senderId === admin.id)).toBe(true);
+    expect(stored.every((message) => message.body === "Maintenance at noon" && message.sentLive && message.senderId === admin.id)).toBe(
+      true,
+    );
     // Each tab got its own user's stored message.
     const byRecipient = new Map(stored.map((message) => [message.recipientId, message.id]));
-    for (const tab of tabs) expect(tab.received[0]).toMatchObject({ id: byRecipient.get(tab.userId), body: "Maintenance at noon", from: "Ada Admin" });
+    for (const tab of tabs)
+      expect(tab.received[0]).toMatchObject({ id: byRecipient.get(tab.userId), body: "Maintenance at noon", from: "Ada Admin" });
     expect(await harness.db.message.count({ where: { recipientId: offline.id } })).toBe(0);
 
     const batches = serverToUserBatches(batchSpy);
@@ -113,7 +127,8 @@ describe("POST /api/admin/broadcast", () => {
     const userTabs = tabs.filter((tab) => !adminTabs.includes(tab));
     await waitFor(() => userTabs.every((tab) => tab.received.length === 1), { message: "user tabs" });
     await sleep(400);
-    for (const tab of tabs) expect(tab.received.map((message) => message.body)).toEqual([adminTabs.includes(tab) ? "Admins only" : "Users only"]);
+    for (const tab of tabs)
+      expect(tab.received.map((message) => message.body)).toEqual([adminTabs.includes(tab) ? "Admins only" : "Users only"]);
   });
 
   it("leaves the sending admin out unless includeSelf is true", async () => {
@@ -150,7 +165,9 @@ describe("POST /api/admin/broadcast", () => {
       expect((await response.json()).error).toMatch(error);
     }
     expect((await handleBroadcast(request("/api/admin/broadcast", { cookie: adminCookie, body: "{oops" }))).status).toBe(400);
-    const form = await handleBroadcast(request("/api/admin/broadcast", { cookie: adminCookie, body: "message=hi", contentType: "application/x-www-form-urlencoded" }));
+    const form = await handleBroadcast(
+      request("/api/admin/broadcast", { cookie: adminCookie, body: "message=hi", contentType: "application/x-www-form-urlencoded" }),
+    );
     expect(form.status).toBe(415);
     expect(await harness.db.message.count()).toBe(0);
     expect(await harness.db.auditLog.count()).toBe(0);

@@ -31,7 +31,10 @@ beforeEach(async () => {
 });
 
 async function send(userId: string, message: string) {
-  const response = await handleSendMessage(request(`/api/admin/users/${userId}/messages`, { cookie: adminCookie, json: { message } }), userId);
+  const response = await handleSendMessage(
+    request(`/api/admin/users/${userId}/messages`, { cookie: adminCookie, json: { message } }),
+    userId,
+  );
   expect(response.status).toBe(200);
   return (await response.json()) as { messageId: string; deliveredLive: boolean; notice?: string };
 }
@@ -46,7 +49,14 @@ describe("inbox", () => {
     expect(inbox.unreadCount).toBe(2);
     expect(inbox.messages).toEqual([
       { id: second.messageId, body: "And another one", from: "Ada Admin", sentAt: expect.any(String), deliveredAt: null, readAt: null },
-      { id: first.messageId, body: "Sent while you were away", from: "Ada Admin", sentAt: expect.any(String), deliveredAt: null, readAt: null },
+      {
+        id: first.messageId,
+        body: "Sent while you were away",
+        from: "Ada Admin",
+        sentAt: expect.any(String),
+        deliveredAt: null,
+        readAt: null,
+      },
     ]);
 
     // Opening one in the inbox marks it read.
@@ -98,7 +108,12 @@ describe("status helpers", () => {
       deliveredAt: "2026-01-01T00:00:01.000Z",
       readAt: "2026-01-01T00:00:05.000Z",
     });
-    expect(parseMessageStatus({ messageId: "m", recipientId: "u", status: "read", at: "x" })).toEqual({ messageId: "m", recipientId: "u", status: "read", at: "x" });
+    expect(parseMessageStatus({ messageId: "m", recipientId: "u", status: "read", at: "x" })).toEqual({
+      messageId: "m",
+      recipientId: "u",
+      status: "read",
+      at: "x",
+    });
     expect(parseMessageStatus({ messageId: "m", recipientId: "u", status: "lost", at: "x" })).toBeNull();
     expect(parseMessageStatus(null)).toBeNull();
   });

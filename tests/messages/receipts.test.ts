@@ -49,7 +49,10 @@ beforeEach(async () => {
 });
 
 async function send(userId: string, message: string): Promise<{ messageId: string; deliveredLive: boolean; notice?: string }> {
-  const response = await handleSendMessage(request(`/api/admin/users/${userId}/messages`, { cookie: adminCookie, json: { message } }), userId);
+  const response = await handleSendMessage(
+    request(`/api/admin/users/${userId}/messages`, { cookie: adminCookie, json: { message } }),
+    userId,
+  );
   expect(response.status).toBe(200);
   return (await response.json()) as { messageId: string; deliveredLive: boolean; notice?: string };
 }
@@ -71,7 +74,9 @@ describe("delivery receipts", () => {
     const console_ = await adminListener();
     const tab = await appClient(aliceCookie);
     // "Delivered live" needs a connection Pusher confirmed: wait for the tab's channel_occupied.
-    await waitFor(() => harness.db.realtimeConnection.findFirst({ where: { userId: alice.id, confirmedAt: { not: null } } }), { message: "tab confirmed" });
+    await waitFor(() => harness.db.realtimeConnection.findFirst({ where: { userId: alice.id, confirmedAt: { not: null } } }), {
+      message: "tab confirmed",
+    });
 
     const { messageId, deliveredLive } = await send(alice.id, "Hello Alice");
     expect(deliveredLive).toBe(true);
@@ -81,7 +86,9 @@ describe("delivery receipts", () => {
 
     // The client POSTed /api/messages/{id}/delivered by itself.
     await waitFor(() => tab.receipts.length === 1, { message: "the delivery receipt request" });
-    const row = await waitFor(() => harness.db.message.findFirst({ where: { id: messageId, deliveredAt: { not: null } } }), { message: "deliveredAt" });
+    const row = await waitFor(() => harness.db.message.findFirst({ where: { id: messageId, deliveredAt: { not: null } } }), {
+      message: "deliveredAt",
+    });
     expect(row).toMatchObject({ recipientId: alice.id, sentLive: true, readAt: null });
     expect(tab.receipts).toEqual([{ path: `/api/messages/${messageId}/delivered`, status: 200 }]);
 
@@ -92,7 +99,9 @@ describe("delivery receipts", () => {
     await flushActivity();
     await waitFor(() => console_.activities.some((line) => line.kind === "message-delivered"), { message: "inspector activity" });
     expect(console_.activities).toContainEqual(expect.objectContaining({ kind: "message-sent", userId: alice.id }));
-    expect(console_.activities).toContainEqual(expect.objectContaining({ kind: "message-delivered", userId: alice.id, detail: expect.objectContaining({ messageId }) }));
+    expect(console_.activities).toContainEqual(
+      expect.objectContaining({ kind: "message-delivered", userId: alice.id, detail: expect.objectContaining({ messageId }) }),
+    );
   });
 
   it("is idempotent: every tab acknowledges, the first timestamp wins and admins hear of it once", async () => {
@@ -106,7 +115,13 @@ describe("delivery receipts", () => {
 
     const again = await postReceipt("delivered", messageId, aliceCookie);
     expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ ok: true, messageId, status: "delivered", deliveredAt: first.toISOString(), changed: false });
+    expect(await again.json()).toMatchObject({
+      ok: true,
+      messageId,
+      status: "delivered",
+      deliveredAt: first.toISOString(),
+      changed: false,
+    });
     expect((await harness.db.message.findUniqueOrThrow({ where: { id: messageId } })).deliveredAt).toEqual(first);
 
     await sleep(300);
@@ -136,7 +151,10 @@ describe("read receipts", () => {
     const again = await postReceipt("read", messageId, aliceCookie);
     expect(await again.json()).toMatchObject({ readAt: body.readAt, changed: false });
     // A late delivery receipt changes nothing either.
-    expect(await (await postReceipt("delivered", messageId, aliceCookie)).json()).toMatchObject({ deliveredAt: body.readAt, changed: false });
+    expect(await (await postReceipt("delivered", messageId, aliceCookie)).json()).toMatchObject({
+      deliveredAt: body.readAt,
+      changed: false,
+    });
     await sleep(300);
     expect(console_.statuses.filter((event) => event.status === "read")).toHaveLength(1);
     expect(console_.statuses.filter((event) => event.status === "delivered")).toHaveLength(0);

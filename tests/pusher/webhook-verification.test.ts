@@ -85,7 +85,9 @@ describe("time_ms window", () => {
     await recordSignIn({ userId: alice.id, socketId: "5.1" });
     const response = await post(deliveryAt(Date.now() - 11 * MINUTE, [vacated("5.1")]));
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: string }).error).toMatch(/time_ms is 6\d\d s old: deliveries older than 10 minutes are refused/);
+    expect(((await response.json()) as { error: string }).error).toMatch(
+      /time_ms is 6\d\d s old: deliveries older than 10 minutes are refused/,
+    );
     expect(await harness.db.realtimeConnection.count({ where: { socketId: "5.1" } })).toBe(1);
   });
 

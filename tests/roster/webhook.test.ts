@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { APP, connectAdminChannel, createUser, signedWebhook, startHarness, waitFor, webhookBody, type Harness } from "@/tests/support/app-harness";
+import {
+  APP,
+  connectAdminChannel,
+  createUser,
+  signedWebhook,
+  startHarness,
+  waitFor,
+  webhookBody,
+  type Harness,
+} from "@/tests/support/app-harness";
 
 let harness: Harness;
 let handlePusherWebhook: typeof import("@/lib/pusher/webhook").handlePusherWebhook;

@@ -39,7 +39,9 @@ export function findPostgresBinDir(): string | null {
   const candidates = [process.env.POSTGRES_BIN_DIR, ...(process.env.PATH ?? "").split(path.delimiter)];
   const debian = "/usr/lib/postgresql";
   if (existsSync(debian)) {
-    const versions = readdirSync(debian).filter((v) => /^\d+/.test(v)).sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+    const versions = readdirSync(debian)
+      .filter((v) => /^\d+/.test(v))
+      .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
     candidates.push(...versions.map((v) => path.join(debian, v, "bin")));
   }
   return candidates.find((dir): dir is string => !!dir && has(dir)) ?? null;
@@ -50,8 +52,7 @@ export function postgresSkipReason(): string | null {
   if (process.env.SKIP_POSTGRES_TESTS === "1") return announceSkip("SKIP_POSTGRES_TESTS=1");
   if (process.env.TEST_POSTGRES_URL) return null;
   if (findPostgresBinDir()) return null;
-  const reason =
-    "no PostgreSQL found (set TEST_POSTGRES_URL, or install it: apt-get install -y postgresql, or set POSTGRES_BIN_DIR)";
+  const reason = "no PostgreSQL found (set TEST_POSTGRES_URL, or install it: apt-get install -y postgresql, or set POSTGRES_BIN_DIR)";
   if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`REQUIRE_POSTGRES=1 but ${reason}`);
   return announceSkip(reason);
 }
@@ -120,15 +121,32 @@ interface Cluster {
   restart: () => Promise<void>;
 }
 
-function spawnPostgres(bin: string, dataDir: string, base: string, port: number, env: NodeJS.ProcessEnv, ids: { uid: number; gid: number } | undefined) {
+function spawnPostgres(
+  bin: string,
+  dataDir: string,
+  base: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  ids: { uid: number; gid: number } | undefined,
+) {
   const child = spawn(
     path.join(bin, "postgres"),
     [
-      "-D", dataDir, "-p", String(port),
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", `unix_socket_directories=${base}`,
+      "-D",
+      dataDir,
+      "-p",
+      String(port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${base}`,
       // Throwaway data: durability buys nothing and costs seconds.
-      "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
     ],
     { env, stdio: ["ignore", "ignore", "pipe"], ...ids },
   );
@@ -188,7 +206,8 @@ async function startCluster(): Promise<Cluster> {
         async restart() {
           const next = spawnPostgres(bin, dataDir, base, port, env, ids);
           current = next.child;
-          if (!(await waitForServer(adminUrl, current))) throw new Error(`PostgreSQL did not start again: ${next.stderr().trim().split("\n").slice(-5).join("\n")}`);
+          if (!(await waitForServer(adminUrl, current)))
+            throw new Error(`PostgreSQL did not start again: ${next.stderr().trim().split("\n").slice(-5).join("\n")}`);
         },
       };
     }
@@ -247,4 +266,3 @@ export async function teardown(): Promise<void> {
   delete process.env.TEST_POSTGRES_URL;
   globalServer = undefined;
 }
-

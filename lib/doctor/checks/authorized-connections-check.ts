@@ -17,10 +17,15 @@ export async function checkAuthorizedConnections(ctx: CheckContext): Promise<Che
   const timeoutMs = ctx.options.env.authorizedConnectionsTimeoutMs;
   const kind = ctx.target.backend.kind;
   if (!ctx.options.verifyAuthorizedTimeout) {
-    return result(NAME, "warn", `not verified: PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS=${timeoutMs} is what the app assumes the backend enforces`, [
-      `run npm run doctor -- --authorized-timeout to verify it (waits up to ${seconds(timeoutMs + MARGIN_MS)})`,
-      ...authorizedConnectionsFix(kind, timeoutMs),
-    ]);
+    return result(
+      NAME,
+      "warn",
+      `not verified: PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS=${timeoutMs} is what the app assumes the backend enforces`,
+      [
+        `run npm run doctor -- --authorized-timeout to verify it (waits up to ${seconds(timeoutMs + MARGIN_MS)})`,
+        ...authorizedConnectionsFix(kind, timeoutMs),
+      ],
+    );
   }
   let socket: ProbeSocket;
   try {
@@ -33,12 +38,27 @@ export async function checkAuthorizedConnections(ctx: CheckContext): Promise<Che
   try {
     const close = await socket.closedWithin(timeoutMs + MARGIN_MS);
     if (!close) {
-      return result(NAME, "fail", `a socket that never signed in is still open after ${seconds(timeoutMs + MARGIN_MS)}: revocation is not bounded by PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS`, authorizedConnectionsFix(kind, timeoutMs));
+      return result(
+        NAME,
+        "fail",
+        `a socket that never signed in is still open after ${seconds(timeoutMs + MARGIN_MS)}: revocation is not bounded by PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS`,
+        authorizedConnectionsFix(kind, timeoutMs),
+      );
     }
     const after = Date.now() - openedAt;
-    if (close.code !== 4009) return result(NAME, "fail", `the unauthorized socket was closed with ${close.code}, not 4009, after ${seconds(after)}`, authorizedConnectionsFix(kind, timeoutMs));
+    if (close.code !== 4009)
+      return result(
+        NAME,
+        "fail",
+        `the unauthorized socket was closed with ${close.code}, not 4009, after ${seconds(after)}`,
+        authorizedConnectionsFix(kind, timeoutMs),
+      );
     const sooner = after < timeoutMs - MARGIN_MS ? `, sooner than the ${timeoutMs} ms the app assumes (harmless)` : "";
-    return result(NAME, "ok", `a socket that never signed in was closed with 4009 after ${seconds(after)} (PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS=${timeoutMs}${sooner})`);
+    return result(
+      NAME,
+      "ok",
+      `a socket that never signed in was closed with 4009 after ${seconds(after)} (PUSHER_AUTHORIZED_CONNECTIONS_TIMEOUT_MS=${timeoutMs}${sooner})`,
+    );
   } finally {
     socket.close();
   }

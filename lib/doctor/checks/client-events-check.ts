@@ -7,5 +7,5 @@ import type { CheckResult } from "../doctor-types";
  * client-event probe would only say something about a feature the app doesn't use.
  */
 export function checkClientEvents(): CheckResult {
-  return result("client events", "ok", "not needed: the app sends no client events (hosted: leave \"Enable client events\" off)");
+  return result("client events", "ok", 'not needed: the app sends no client events (hosted: leave "Enable client events" off)');
 }

@@ -16,9 +16,12 @@ export function checkEnvironment(env: AppEnv): CheckResult {
   ].filter((name): name is string => Boolean(name));
   const described = `NODE_ENV=${env.nodeEnv}, ${env.pusher.kind} backend`;
   if (demo.length > 0 && env.nodeEnv !== "development") {
-    return result("environment", "warn", `${described}, with the public demo value of ${demo.join(", ")}: anyone can sign user tokens for this app`, [
-      `set ${demo.join(", ")} to your backend app's own credentials`,
-    ]);
+    return result(
+      "environment",
+      "warn",
+      `${described}, with the public demo value of ${demo.join(", ")}: anyone can sign user tokens for this app`,
+      [`set ${demo.join(", ")} to your backend app's own credentials`],
+    );
   }
   return result("environment", "ok", demo.length > 0 ? `${described} (demo credentials: fine in development only)` : described);
 }

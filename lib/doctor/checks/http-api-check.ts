@@ -68,7 +68,9 @@ function classify({ status, message }: { status: number; message: string }, ctx:
     return result(NAME, "fail", `wrong secret: ${said}`, [`PUSHER_SECRET: set the app's secret (${source})`]);
   }
   if (/timestamp|expired/i.test(message)) {
-    return result(NAME, "fail", `the request's timestamp was refused: ${said}`, ["synchronise this machine's clock (NTP); see the clock skew check"]);
+    return result(NAME, "fail", `the request's timestamp was refused: ${said}`, [
+      "synchronise this machine's clock (NTP); see the clock skew check",
+    ]);
   }
   if (/auth_key|\bkey\b/i.test(message)) {
     return result(NAME, "fail", `wrong key: ${said}`, [`PUSHER_KEY: set the app's key (${source})`]);
@@ -77,7 +79,9 @@ function classify({ status, message }: { status: number; message: string }, ctx:
     return result(NAME, "fail", `wrong app id "${ctx.target.backend.appId}": ${said}`, [`PUSHER_APP_ID: set the app's id (${source})`]);
   }
   if (status === 403) {
-    return result(NAME, "fail", `the app is disabled or over its quota: ${said}`, [kind === "hosted" ? "dashboard: check the app's plan and status" : "enable the app on the backend"]);
+    return result(NAME, "fail", `the app is disabled or over its quota: ${said}`, [
+      kind === "hosted" ? "dashboard: check the app's plan and status" : "enable the app on the backend",
+    ]);
   }
   return result(NAME, "fail", said, [`check PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET (${source})`]);
 }

@@ -28,7 +28,11 @@ export function skippedUserAuthChecks(reason: string): CheckResult[] {
  * `apiRefused`: the credentials check failed, so the HTTP API half (sendToUser, terminate) is
  * skipped with that reason; the sign-in itself is still tried, it needs only the WebSocket.
  */
-export async function checkUserAuthentication(ctx: CheckContext, socket: ProbeSocket, { apiRefused }: { apiRefused?: string } = {}): Promise<CheckResult[]> {
+export async function checkUserAuthentication(
+  ctx: CheckContext,
+  socket: ProbeSocket,
+  { apiRefused }: { apiRefused?: string } = {},
+): Promise<CheckResult[]> {
   const { timeouts, sdk } = ctx;
   const kind = ctx.target.backend.kind;
   const userId = `doctor-${randomBytes(6).toString("hex")}`;
@@ -53,7 +57,12 @@ export async function checkUserAuthentication(ctx: CheckContext, socket: ProbeSo
   checks.push(
     watchlist
       ? result("watchlist events", "ok", `initial watchlist state received ${describeWatchlist(watchlist)}`)
-      : result("watchlist events", "warn", `no pusher_internal:watchlist_events within ${seconds(timeouts.watchlistMs)} of sign-in: contacts' online dots are unavailable (the page says so)`, watchlistFix(kind)),
+      : result(
+          "watchlist events",
+          "warn",
+          `no pusher_internal:watchlist_events within ${seconds(timeouts.watchlistMs)} of sign-in: contacts' online dots are unavailable (the page says so)`,
+          watchlistFix(kind),
+        ),
   );
   checks.push(apiRefused ? result("terminate connections", "skip", apiRefused) : await checkTerminate(ctx, socket, userId));
   return checks;
@@ -64,12 +73,18 @@ function signinFailure(ctx: CheckContext, socket: ProbeSocket, answer: PusherFra
   if (answer?.event === "pusher:error") {
     const { message = "", code } = (answer.data ?? {}) as { message?: string; code?: number };
     const said = `the backend refused pusher:signin with ${code ?? "an error"} ${quote(message)}`;
-    if (/signature|auth/i.test(message)) return result("user authentication", "fail", said, ["PUSHER_SECRET: the token was signed with it; see the credentials check"]);
+    if (/signature|auth/i.test(message))
+      return result("user authentication", "fail", said, ["PUSHER_SECRET: the token was signed with it; see the credentials check"]);
     return result("user authentication", "fail", `${said}: this backend has no (working) user authentication`, userAuthenticationFix(kind));
   }
   const close = socket.closeState;
   if (close) {
-    return result("user authentication", "fail", `the backend closed the socket with ${close.code} ${quote(close.reason)} after pusher:signin`, userAuthenticationFix(kind));
+    return result(
+      "user authentication",
+      "fail",
+      `the backend closed the socket with ${close.code} ${quote(close.reason)} after pusher:signin`,
+      userAuthenticationFix(kind),
+    );
   }
   return result(
     "user authentication",
@@ -84,7 +99,10 @@ async function checkSendToUser(ctx: CheckContext, socket: ProbeSocket, userId: s
   const channel = serverToUserChannel(userId);
   // What pusher-js does after signin_success: join the user's own channel, with no auth.
   socket.send("pusher:subscribe", { channel, auth: "" });
-  const joined = await socket.waitFor((frame) => frame.channel === channel && /subscription_(succeeded|error)$/.test(frame.event), ctx.timeouts.deliveryMs);
+  const joined = await socket.waitFor(
+    (frame) => frame.channel === channel && /subscription_(succeeded|error)$/.test(frame.event),
+    ctx.timeouts.deliveryMs,
+  );
   if (joined?.event !== "pusher_internal:subscription_succeeded") {
     return result(name, "fail", `the backend did not confirm the subscription to ${channel} that pusher-js makes after signing in`, [
       "this backend does not implement server-to-user channels: use soketi ≥ 1.6, sockudo or hosted Pusher",
@@ -94,11 +112,19 @@ async function checkSendToUser(ctx: CheckContext, socket: ProbeSocket, userId: s
   const sentAt = Date.now();
   const refused = await apiCallRefusal(() => ctx.sdk.sendToUser(userId, PROBE_EVENT, { nonce }));
   if (refused) return result(name, "fail", `sendToUser was refused: ${refused}`, ["see the credentials check"]);
-  const received = await socket.waitFor((frame) => frame.event === PROBE_EVENT && (frame.data as { nonce?: string } | null)?.nonce === nonce, ctx.timeouts.deliveryMs);
+  const received = await socket.waitFor(
+    (frame) => frame.event === PROBE_EVENT && (frame.data as { nonce?: string } | null)?.nonce === nonce,
+    ctx.timeouts.deliveryMs,
+  );
   if (!received) {
-    return result(name, "fail", `an event sent with sendToUser did not reach the signed-in socket within ${seconds(ctx.timeouts.deliveryMs)}`, [
-      "the backend accepts sendToUser but does not deliver it: check it runs one node, or its nodes share an adapter (soketi: SOKETI_ADAPTER_DRIVER=redis on every node)",
-    ]);
+    return result(
+      name,
+      "fail",
+      `an event sent with sendToUser did not reach the signed-in socket within ${seconds(ctx.timeouts.deliveryMs)}`,
+      [
+        "the backend accepts sendToUser but does not deliver it: check it runs one node, or its nodes share an adapter (soketi: SOKETI_ADAPTER_DRIVER=redis on every node)",
+      ],
+    );
   }
   return result(name, "ok", `received on ${channel} in ${seconds(Date.now() - sentAt)}`);
 }
@@ -109,14 +135,19 @@ async function checkTerminate(ctx: CheckContext, socket: ProbeSocket, userId: st
   if (refused) return result(name, "fail", `terminate_connections was refused: ${refused}`, ["see the credentials check"]);
   const close = await socket.closedWithin(ctx.timeouts.deliveryMs);
   if (!close) {
-    return result(name, "fail", `the signed-in socket is still open ${seconds(ctx.timeouts.deliveryMs)} after terminate_connections: kick, ban and sign-out-everywhere would not disconnect anyone`, [
-      "the backend must support terminate_connections (soketi ≥ 1.6 with user authentication on, sockudo, hosted Pusher)",
-    ]);
+    return result(
+      name,
+      "fail",
+      `the signed-in socket is still open ${seconds(ctx.timeouts.deliveryMs)} after terminate_connections: kick, ban and sign-out-everywhere would not disconnect anyone`,
+      ["the backend must support terminate_connections (soketi ≥ 1.6 with user authentication on, sockudo, hosted Pusher)"],
+    );
   }
   const error = socket.frames.find((frame) => frame.event === "pusher:error");
   const code = (error?.data as { code?: number } | undefined)?.code ?? close.code;
   if (code !== 4009 && close.code !== 4009) {
-    return result(name, "fail", `closed with ${close.code}, not 4009: pusher-js would reconnect and sign in again`, ["the backend must close terminated sockets with 4009 (the Pusher protocol's code)"]);
+    return result(name, "fail", `closed with ${close.code}, not 4009: pusher-js would reconnect and sign in again`, [
+      "the backend must close terminated sockets with 4009 (the Pusher protocol's code)",
+    ]);
   }
   return result(name, "ok", `the socket was closed with 4009`);
 }

@@ -32,7 +32,11 @@ async function checkAppEndpoint(ctx: CheckContext): Promise<CheckResult> {
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Pusher-Key": key, "X-Pusher-Signature": createHmac("sha256", secret).update(body).digest("hex") },
+      headers: {
+        "Content-Type": "application/json",
+        "X-Pusher-Key": key,
+        "X-Pusher-Signature": createHmac("sha256", secret).update(body).digest("hex"),
+      },
       body,
       signal: AbortSignal.timeout(ctx.timeouts.appMs),
     });
@@ -49,7 +53,9 @@ async function checkAppEndpoint(ctx: CheckContext): Promise<CheckResult> {
       "run the app with the same PUSHER_KEY and PUSHER_SECRET as this environment (the backend signs with them)",
     ]);
   }
-  return result(name, "fail", `${url} answered ${response.status} ${quote(error)}: is this the app?`, ["pass --app-url with the URL this app is served at"]);
+  return result(name, "fail", `${url} answered ${response.status} ${quote(error)}: is this the app?`, [
+    "pass --app-url with the URL this app is served at",
+  ]);
 }
 
 async function checkDelivery(ctx: CheckContext): Promise<CheckResult> {
@@ -66,13 +72,26 @@ async function checkDelivery(ctx: CheckContext): Promise<CheckResult> {
     const channel = doctorProbeChannel(randomBytes(12).toString("hex"));
     // The doctor holds the secret, so it authorizes its own probe channel (browsers never can).
     socket.send("pusher:subscribe", { channel, auth: ctx.sdk.authorizeChannel(socket.socketId, channel).auth });
-    const joined = await socket.waitFor((frame) => frame.channel === channel && /subscription_(succeeded|error)$/.test(frame.event), ctx.timeouts.deliveryMs);
-    if (!joined) return result(name, "fail", `the backend did not answer the probe's private channel subscription within ${seconds(ctx.timeouts.deliveryMs)}`);
+    const joined = await socket.waitFor(
+      (frame) => frame.channel === channel && /subscription_(succeeded|error)$/.test(frame.event),
+      ctx.timeouts.deliveryMs,
+    );
+    if (!joined)
+      return result(
+        name,
+        "fail",
+        `the backend did not answer the probe's private channel subscription within ${seconds(ctx.timeouts.deliveryMs)}`,
+      );
     if (joined.event !== "pusher_internal:subscription_succeeded") {
-      return result(name, "fail", "the backend refused the probe's private channel subscription", ["PUSHER_SECRET: private channels are signed with it; see the credentials check"]);
+      return result(name, "fail", "the backend refused the probe's private channel subscription", [
+        "PUSHER_SECRET: private channels are signed with it; see the credentials check",
+      ]);
     }
     const subscribedAt = Date.now();
-    const ack = await socket.waitFor((frame) => frame.channel === channel && frame.event === DOCTOR_PROBE_RECEIVED_EVENT, ctx.timeouts.webhookMs);
+    const ack = await socket.waitFor(
+      (frame) => frame.channel === channel && frame.event === DOCTOR_PROBE_RECEIVED_EVENT,
+      ctx.timeouts.webhookMs,
+    );
     if (!ack) {
       return result(
         name,
@@ -86,9 +105,12 @@ async function checkDelivery(ctx: CheckContext): Promise<CheckResult> {
     }
     const tookMs = Date.now() - subscribedAt;
     if (tookMs > WEBHOOK_SLOW_MS) {
-      return result(name, "warn", `channel_occupied reached the app, correctly signed, but only after ${seconds(tookMs)}: the roster lags`, [
-        "check the network between the backend and the app, and any queue in front of the app",
-      ]);
+      return result(
+        name,
+        "warn",
+        `channel_occupied reached the app, correctly signed, but only after ${seconds(tookMs)}: the roster lags`,
+        ["check the network between the backend and the app, and any queue in front of the app"],
+      );
     }
     return result(name, "ok", `channel_occupied reached the app, correctly signed, and was acknowledged in ${seconds(tookMs)}`);
   } finally {

@@ -24,16 +24,21 @@ export async function checkWebSocket(ctx: CheckContext): Promise<{ check: CheckR
 
 function socketFix(ctx: CheckContext, error: ProbeConnectError): string[] {
   const { backend } = ctx.target;
-  const publicVars = backend.kind === "hosted" ? "PUSHER_CLUSTER" : "PUSHER_PUBLIC_HOST / PUSHER_PUBLIC_PORT (else PUSHER_HOST / PUSHER_PORT)";
+  const publicVars =
+    backend.kind === "hosted" ? "PUSHER_CLUSTER" : "PUSHER_PUBLIC_HOST / PUSHER_PUBLIC_PORT (else PUSHER_HOST / PUSHER_PORT)";
   switch (error.code) {
     case 4001:
       return ["PUSHER_KEY: the backend knows no app with this key (soketi: SOKETI_DEFAULT_APP_KEY; hosted: App Keys)"];
     case 4003:
       return ["the app is disabled on the backend: enable it"];
     case 4004:
-      return ["the backend is over its connection quota (hosted: plan limits; embedded: PUSHER_MAX_CONNECTIONS / PUSHER_MAX_CONNECTIONS_PER_IP)"];
+      return [
+        "the backend is over its connection quota (hosted: plan limits; embedded: PUSHER_MAX_CONNECTIONS / PUSHER_MAX_CONNECTIONS_PER_IP)",
+      ];
     case 4009:
-      return [`the backend refused the app's Origin ${ctx.target.origin}: add it to the backend's allowed origins (embedded: PUSHER_ALLOWED_ORIGINS)`];
+      return [
+        `the backend refused the app's Origin ${ctx.target.origin}: add it to the backend's allowed origins (embedded: PUSHER_ALLOWED_ORIGINS)`,
+      ];
   }
   if (/TLS/.test(error.message)) {
     return [
@@ -41,7 +46,9 @@ function socketFix(ctx: CheckContext, error: ProbeConnectError): string[] {
     ];
   }
   if (backend.kind === "embedded") {
-    return [`the embedded server runs inside the app's launcher: start the app (npm run dev / npm start) or check PUSHER_PORT (${backend.port})`];
+    return [
+      `the embedded server runs inside the app's launcher: start the app (npm run dev / npm start) or check PUSHER_PORT (${backend.port})`,
+    ];
   }
   return [`${publicVars}: where browsers reach the backend's WebSocket`];
 }
