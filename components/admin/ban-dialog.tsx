@@ -9,7 +9,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { accountActionPath, BAN_REASON_MAX_CHARS, banSchema } from "@/lib/admin/account-actions";
+import { accountActionPath } from "@/lib/admin/account-actions";
+import { BAN_REASON_MAX_CHARS, banSchema } from "@/lib/validation/ban";
 import { firstIssueMessage } from "@/lib/validation/first-issue-message";
 
 interface BanDialogProps {

@@ -9,7 +9,7 @@ import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Label } from "@/components/ui/label";
-import { broadcastSchema, type BroadcastRole } from "@/lib/validation/admin";
+import { broadcastSchema, type BroadcastRole } from "@/lib/validation/message";
 import { firstIssueMessage } from "@/lib/validation/first-issue-message";
 
 const roleOptions: { value: "" | BroadcastRole; label: string }[] = [

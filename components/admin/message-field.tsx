@@ -4,7 +4,7 @@ import { useId } from "react";
 
 import { Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { MESSAGE_MAX_CHARS } from "@/lib/validation/admin";
+import { MESSAGE_MAX_CHARS } from "@/lib/validation/message";
 
 interface MessageFieldProps {
   label: string;

@@ -9,7 +9,7 @@ import { useAdminAction } from "@/components/admin/use-admin-action";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import type { ToastInput } from "@/components/ui/toast";
-import { sendMessageSchema } from "@/lib/validation/admin";
+import { sendMessageSchema } from "@/lib/validation/message";
 import { firstIssueMessage } from "@/lib/validation/first-issue-message";
 
 export interface SendMessageResult {

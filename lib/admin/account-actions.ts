@@ -1,30 +1,11 @@
 /**
- * Account controls' shared contracts: the ban form's validation (the Ban dialog and
- * POST /api/admin/users/{userId}/ban parse with the same schema), the `account-revoked` event the
- * user's tab receives, and the users list's wire shape. No server imports, so client components
- * can use all of it.
+ * Account controls' shared contracts: the `account-revoked` event the user's tab receives, and the
+ * users list's wire shape (the ban form's schema is in lib/validation/ban.ts). No server imports, so
+ * client components can use all of it.
  */
-import { z } from "zod";
 
 import { isBanned, type BanFields } from "@/lib/auth/ban-status";
 import { formatExactTime } from "@/lib/format/time";
-
-export const BAN_REASON_MAX_CHARS = 500;
-
-export const banSchema = z.object({
-  reason: z
-    .string({ error: "Reason must be text" })
-    .trim()
-    .min(1, "Give a reason for the ban")
-    .max(BAN_REASON_MAX_CHARS, `Reason must be at most ${BAN_REASON_MAX_CHARS} characters`),
-  expiresAt: z.iso
-    .datetime({ offset: true, error: "Ban expiry must be an ISO 8601 date and time, like 2030-01-31T12:00:00Z" })
-    // Checked at parse time, not at import time: "the future" moves.
-    .refine((iso) => Date.parse(iso) > Date.now(), { message: "Ban expiry must be in the future (leave it empty for a permanent ban)" })
-    .nullish(),
-});
-
-export type BanInput = z.input<typeof banSchema>;
 
 /** What `pusher.user.bind(UserEvents.accountRevoked, …)` receives, just before the socket is closed. */
 export interface AccountRevokedPayload {

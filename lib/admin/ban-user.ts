@@ -5,7 +5,8 @@ import { auditError, writeAudit } from "@/lib/admin/audit";
 import { recordMetric } from "@/lib/metrics/record";
 import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
-import { bannedMessage, banSchema } from "@/lib/admin/account-actions";
+import { bannedMessage } from "@/lib/admin/account-actions";
+import { banSchema } from "@/lib/validation/ban";
 import { formatExactTime } from "@/lib/format/time";
 import { db } from "@/lib/db/client";
 

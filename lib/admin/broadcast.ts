@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { auditError, writeAudit } from "@/lib/admin/audit";
 import { authorizeAdmin, jsonError, parseJsonBody } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
-import { broadcastSchema } from "@/lib/validation/admin";
+import { broadcastSchema } from "@/lib/validation/message";
 import { publishActivity } from "@/lib/inspector/publish";
 import { getSignedInUsers } from "@/lib/messages/queries";
 import { oversizeProblem, sendMessages } from "@/lib/messages/send";

@@ -3,7 +3,7 @@ import "server-only";
 import { auditError, writeAudit } from "@/lib/admin/audit";
 import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
-import { sendMessageSchema } from "@/lib/validation/admin";
+import { sendMessageSchema } from "@/lib/validation/message";
 import { publishActivity } from "@/lib/inspector/publish";
 import { notifyMessageStatus } from "@/lib/messages/message-notifications";
 import { oversizeProblem, sendMessages } from "@/lib/messages/send";

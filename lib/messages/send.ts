@@ -1,6 +1,6 @@
 import "server-only";
 
-import { eventPayloadBytes, PUSHER_EVENT_MAX_BYTES, worstCaseMessagePayload, type UserMessagePayload } from "@/lib/validation/admin";
+import { eventPayloadBytes, PUSHER_EVENT_MAX_BYTES, worstCaseMessagePayload, type UserMessagePayload } from "@/lib/validation/message";
 import { db } from "@/lib/db/client";
 import { noteMessagesSent } from "@/lib/metrics/metric-events";
 import { serverToUserChannel, UserEvents } from "@/lib/pusher/channel-names";
