@@ -6,8 +6,9 @@
  * lib/generated/prisma-postgresql, generated from the same prisma/schema.prisma). They expose the
  * same models and API; the rest of the app sees the SQLite client's types (`DatabaseClient`), which
  * is the common subset. PostgreSQL-only query options (e.g. `mode: "insensitive"`) are therefore
- * not in the types, which keeps queries portable; the one deliberate exception is the users
- * search (lib/admin/users-query.ts), which adds `mode` on PostgreSQL only, behind a cast.
+ * not in the types, which keeps queries portable. The deliberate exceptions: the users search
+ * (lib/admin/users-query.ts) adds `mode` on PostgreSQL only, behind a cast; and the pending-rows
+ * trim in lib/roster/record-sign-in.ts is one raw SQL statement written to run on both.
  *
  * No `server-only` here: tsx scripts and Vitest use it directly. App code imports `db` from
  * lib/db/client.ts instead.

@@ -8,6 +8,8 @@
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 
+import { serverToUserChannel } from "../../lib/pusher/channel-names";
+
 export interface FleetOptions {
   url: string;
   broadcastChannel: string;
@@ -227,7 +229,7 @@ export class ClientFleet {
           case "pusher:signin_success":
             awaiting.delete("pusher:signin_success");
             if (options.subscribeUserChannel) {
-              const channel = `#server-to-user-${userId}`;
+              const channel = serverToUserChannel(userId);
               awaiting.add(channel);
               ws.send(JSON.stringify({ event: "pusher:subscribe", data: { auth: "", channel } }));
             }

@@ -12,6 +12,8 @@ import { performance } from "node:perf_hooks";
 import Pusher from "pusher";
 import WebSocket from "ws";
 
+import { serverToUserChannel } from "../../lib/pusher/channel-names";
+
 import { freePort } from "../../tests/support/free-port";
 import { BenchProcess, spawnRealtime, type AppCredentials } from "./app-process";
 import { sleep, withTimeout } from "./timeouts";
@@ -113,7 +115,7 @@ function signinOne(client: RawClient, pusher: Pusher, users: number, variant: Us
     const onMessage = (raw: Buffer) => {
       const text = raw.toString("utf8");
       if (text.includes('"pusher:signin_success"')) {
-        client.ws.send(JSON.stringify({ event: "pusher:subscribe", data: { auth: "", channel: `#server-to-user-${userId}` } }));
+        client.ws.send(JSON.stringify({ event: "pusher:subscribe", data: { auth: "", channel: serverToUserChannel(userId) } }));
       } else if (text.includes("pusher_internal:subscription_succeeded")) {
         clearTimeout(timer);
         client.ws.off("message", onMessage);
