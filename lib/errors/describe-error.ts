@@ -15,8 +15,14 @@ export function describeError(error: unknown): string {
     ]
       .filter(Boolean)
       .join(" ");
-    const message = error.message || error.name;
+    const message = oneLine(error.message) || error.name;
     return detail ? `${message} (${detail})` : message;
   }
-  return String(error);
+  return oneLine(String(error)) || "unknown error";
+}
+
+/** Prisma's messages start with a newline and span many lines; a log line must not. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }

@@ -18,4 +18,10 @@ describe("describeError", () => {
     expect(describeError("timeout")).toBe("timeout");
     expect(describeError(undefined)).toBe("undefined");
   });
+
+  it("is one line: Prisma's multi-line messages (which start with a newline) are folded and capped", () => {
+    const prisma = new Error("\nInvalid `prisma.metricMinute.upsert()` invocation:\n\n\nCan't reach database server at 127.0.0.1:5432");
+    expect(describeError(prisma)).toBe("Invalid `prisma.metricMinute.upsert()` invocation: Can't reach database server at 127.0.0.1:5432");
+    expect(describeError(new Error("x".repeat(1_000))).length).toBe(300);
+  });
 });
