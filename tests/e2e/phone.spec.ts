@@ -30,6 +30,8 @@ async function expectNoSidewaysScroll(page: Page) {
 
 /** Fully on screen horizontally, without scrolling any container. */
 async function expectWithinWidth(page: Page, locator: ReturnType<Page["locator"]>) {
+  // On screen first: streamed content is inserted hidden, and hidden elements have no box.
+  await expect(locator).toBeVisible();
   const box = await locator.boundingBox();
   expect(box, "element is rendered").not.toBeNull();
   expect(box!.x).toBeGreaterThanOrEqual(0);
@@ -78,6 +80,9 @@ test("every admin and user page fits a 390 px screen; user and audit rows are ca
   await dialog.getByRole("button", { name: "Cancel" }).click();
 
   await admin.page.goto("/admin/audit");
+  // Wait for the streamed table to be on screen: React first inserts streamed content hidden, so a
+  // row can exist before it has a box (seen on a loaded machine).
+  await expect(admin.page.getByTestId("audit-table")).toBeVisible();
   const auditRow = admin.page.getByTestId("audit-row").first();
   if (await auditRow.count()) await expectWithinWidth(admin.page, auditRow);
 
