@@ -27,7 +27,11 @@ for (const colorScheme of ["light", "dark"] as const) {
     const admin = await signedIn(browser, colorScheme, "admin@example.com");
     const user = await signedIn(browser, colorScheme, "alice@example.com");
     await admin.page.goto("/admin/users");
-    const aliceId = await admin.page.locator('[data-testid="user-row"][data-user-email="alice@example.com"]').getAttribute("data-user-id");
+    // Visible rows only: while React reveals a streamed page, the DOM briefly holds a hidden copy too.
+    const aliceId = await admin.page
+      .locator('[data-testid="user-row"][data-user-email="alice@example.com"]')
+      .filter({ visible: true })
+      .getAttribute("data-user-id");
 
     const pages = [
       { page: visitor, path: "/login", ready: "Sign in" },
