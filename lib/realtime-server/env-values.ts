@@ -1,6 +1,6 @@
 /**
  * The rules for reading PUSHER_* values, shared by the realtime server's own environment parser
- * (env.ts) and the app's (lib/config/env-schema.ts), so a value means the same to both. It lives
+ * (server-env.ts) and the app's (lib/config/env-schema.ts), so a value means the same to both. It lives
  * here because the realtime server imports nothing from the app; the app may import from it.
  */
 import { z } from "zod";
@@ -21,31 +21,19 @@ export const wholeNumberText = (min: number, max: number) =>
 
 export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-function parseTimeoutMs(value: string): number | undefined {
-  const ms = /^\d+$/.test(value) ? Number(value) : NaN;
-  return ms >= 1 && ms <= MAX_TIMEOUT_MS ? ms : undefined;
+/** Milliseconds from 1 to MAX_TIMEOUT_MS; unset: `defaultMs`; with `allowOff`, "0" or "off" disable it (undefined). */
+function timeoutMs(defaultMs: number, allowOff: boolean) {
+  const message = `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}${allowOff ? ", or 0 / off to disable" : ""}`;
+  return optionalText.transform((value, context): number | undefined => {
+    if (value === undefined) return defaultMs;
+    if (allowOff && (value === "0" || value.toLowerCase() === "off")) return undefined;
+    const ms = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (ms >= 1 && ms <= MAX_TIMEOUT_MS) return ms;
+    context.addIssue({ code: "custom", message });
+    return z.NEVER;
+  });
 }
 
-/** Milliseconds from 1 to MAX_TIMEOUT_MS; unset: `defaultMs`. */
-export const timeoutMsText = (defaultMs: number) =>
-  optionalText.transform((value, context): number => {
-    if (value === undefined) return defaultMs;
-    const ms = parseTimeoutMs(value);
-    if (ms !== undefined) return ms;
-    context.addIssue({ code: "custom", message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}` });
-    return z.NEVER;
-  });
+export const timeoutMsText = (defaultMs: number) => timeoutMs(defaultMs, false) as z.ZodType<number, string | undefined>;
 
-/** As timeoutMsText, and "0" or "off" disable the timeout (undefined). */
-export const optionalTimeoutMsText = (defaultMs: number) =>
-  optionalText.transform((value, context): number | undefined => {
-    if (value === undefined) return defaultMs;
-    if (value === "0" || value.toLowerCase() === "off") return undefined;
-    const ms = parseTimeoutMs(value);
-    if (ms !== undefined) return ms;
-    context.addIssue({
-      code: "custom",
-      message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, or 0 / off to disable`,
-    });
-    return z.NEVER;
-  });
+export const optionalTimeoutMsText = (defaultMs: number) => timeoutMs(defaultMs, true);
