@@ -30,13 +30,17 @@ interface Cached<T> {
 interface FeedCache {
   admins: Cached<AdminSessionRef[]> | null;
   occupiedInspectors: Cached<Set<string>> | null;
-  /** Inspector channels this process authorized recently: the subscription follows within moments. */
-  justAuthorized: Map<string, number>;
+  /**
+   * Inspector channels known to be open without asking the HTTP API: authorized by this process
+   * moments ago, or reported occupied by a webhook (which may have been sent for a subscription
+   * authorized by another instance). Each entry lasts until the cached API answer is fresh again.
+   */
+  knownOpen: Map<string, number>;
 }
 
 // On globalThis so Next's dev-mode module reloads keep one cache.
 const globalForFeed = globalThis as unknown as { __adminFeedCache?: FeedCache };
-const cache: FeedCache = (globalForFeed.__adminFeedCache ??= { admins: null, occupiedInspectors: null, justAuthorized: new Map() });
+const cache: FeedCache = (globalForFeed.__adminFeedCache ??= { admins: null, occupiedInspectors: null, knownOpen: new Map() });
 
 type CacheKey = "admins" | "occupiedInspectors";
 type CachedValue<K extends CacheKey> = NonNullable<FeedCache[K]>["value"];
@@ -97,8 +101,8 @@ async function loadOccupiedInspectors(): Promise<Set<string>> {
 }
 
 /**
- * The inspector channels worth publishing to: occupied (per the HTTP API, or authorized by this
- * process moments ago) and belonging to a current admin session. Empty means nobody is watching,
+ * The inspector channels worth publishing to: occupied (per the HTTP API, authorized by this process
+ * moments ago, or reported occupied by a webhook since) and belonging to a current admin session. Empty means nobody is watching,
  * and the inspector publishes nothing.
  */
 export async function openInspectorChannels(): Promise<string[]> {
@@ -107,15 +111,33 @@ export async function openInspectorChannels(): Promise<string[]> {
     cached("occupiedInspectors", OPEN_INSPECTORS_TTL_MS, loadOccupiedInspectors),
   ]);
   const now = Date.now();
-  for (const [channel, until] of cache.justAuthorized) if (until <= now) cache.justAuthorized.delete(channel);
+  for (const [channel, until] of cache.knownOpen) if (until <= now) cache.knownOpen.delete(channel);
   return admins
     .map((admin) => adminFeedChannels(admin).inspector)
-    .filter((channel) => occupied.has(channel) || cache.justAuthorized.has(channel));
+    .filter((channel) => occupied.has(channel) || cache.knownOpen.has(channel));
 }
 
 /** Called when /pusher/auth signs an inspector channel: its lines start flowing without waiting for the cache. */
 export function noteInspectorAuthorized(channel: string): void {
-  cache.justAuthorized.set(channel, Date.now() + OPEN_INSPECTORS_TTL_MS);
+  cache.knownOpen.set(channel, Date.now() + OPEN_INSPECTORS_TTL_MS);
+}
+
+/**
+ * Called with every verified webhook's events. An inspector opened through another app instance
+ * is authorized there, so this instance would otherwise publish nothing to it until its cached
+ * "none open" answer expires, and lose the lines of those seconds. channel_occupied tells it at
+ * once wherever the webhook lands (on one realtime server, every instance gets it); vacated stops
+ * publishing and has the next line ask the HTTP API again.
+ */
+export function noteInspectorWebhookEvents(events: readonly { name: string; channel?: string }[]): void {
+  for (const { name, channel } of events) {
+    if (!channel?.startsWith(INSPECTOR_PREFIX)) continue;
+    if (name === "channel_occupied") cache.knownOpen.set(channel, Date.now() + OPEN_INSPECTORS_TTL_MS);
+    if (name === "channel_vacated") {
+      cache.knownOpen.delete(channel);
+      cache.occupiedInspectors = null;
+    }
+  }
 }
 
 /** Publishes to the open inspector channels; false when none is open (nothing was sent). */

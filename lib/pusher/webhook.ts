@@ -10,6 +10,7 @@ import { jsonResponse } from "@/lib/http/json-response";
 import { readCappedBody } from "@/lib/http/read-capped-body";
 import { publishActivity } from "@/lib/inspector/publish";
 import { countRefusal } from "@/lib/inspector/refusals";
+import { noteInspectorWebhookEvents } from "@/lib/pusher/admin-feed";
 import { socketIdFromConnectionChannel } from "@/lib/pusher/channel-names";
 import { closeConnection, confirmConnection, notifyConnectionChanges, type ConnectionChange } from "@/lib/roster/connection-events";
 
@@ -136,6 +137,7 @@ export async function handlePusherWebhook(request: Request): Promise<Response> {
   const verified = await verifyDelivery(request);
   if ("response" in verified) return verified.response;
   const { events } = verified;
+  noteInspectorWebhookEvents(events);
   publishWebhookAccepted(events);
   // `npm run doctor` / Backend health: answer its probe channel's channel_occupied (lib/doctor/probe-channel.ts).
   await acknowledgeDoctorProbes(events);

@@ -45,6 +45,8 @@ test("webhooks reaching either instance are handled: both users' connections are
   const admin = await newSignedInPage(browser, "admin@example.com", URL_B);
   await admin.page.goto("/admin/inspector");
   await expect(admin.page.getByTestId("inspector-log")).toBeVisible();
+  // Subscribed: the channel_occupied webhook for this inspector tells instance A too that it is open.
+  await expect(admin.page.getByTestId("inspector-live-state")).toHaveText("Live");
 
   // On the cluster, node A's webhooks go to instance B and node B's to instance A; on one realtime
   // server, every webhook goes to both. Either way a connection is confirmed by channel_occupied.

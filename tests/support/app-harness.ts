@@ -447,14 +447,16 @@ export async function connectAdminChannel(
   harness: Harness,
   admin: { id: string; sessionVersion: number },
   kind: "feed" | "inspector" = "feed",
+  { throughAnotherInstance = false }: { throughAnotherInstance?: boolean } = {},
 ): Promise<{ pusher: PusherClient; channel: Channel }> {
   const { default: Pusher } = await import("pusher-js");
   const { adminFeedChannels } = await import("@/lib/pusher/channel-names");
   const pusher = new Pusher(APP.key, await serverAuthorizedOptions(harness));
   const channel = pusher.subscribe(adminFeedChannels(admin)[kind]);
   await new Promise<void>((resolve) => channel.bind("pusher:subscription_succeeded", () => resolve()));
-  // Publishers cache who is an admin and which inspectors are open; this console is new.
-  (await import("@/lib/pusher/admin-feed")).forgetAdminFeedCache();
+  // Publishers cache who is an admin and which inspectors are open; this console is new. Opened
+  // through another app instance, this process has not heard of it: its caches stay as they were.
+  if (!throughAnotherInstance) (await import("@/lib/pusher/admin-feed")).forgetAdminFeedCache();
   return { pusher, channel };
 }
 
