@@ -24,6 +24,8 @@
  *                                                     CPU per sign-in, RSS per connection (signin-compare.ts)
  *   --no-compare / --compare-only                     skip that part / run only that part
  *   --out tmp/bench             BENCH_OUT
+ *   --step-timeout-minutes M    BENCH_STEP_TIMEOUT_MINUTES  limit of each storm/settle step (default: 5, or
+ *                                                     1 per 1,000 tabs when more)
  *   --timeout-minutes 30        BENCH_TIMEOUT_MINUTES whole-run watchdog
  */
 import { randomBytes } from "node:crypto";
@@ -60,6 +62,7 @@ const flags = BenchFlags.parse(
     "build-dir",
     "out",
     "timeout-minutes",
+    "step-timeout-minutes",
   ],
   ["profile", "build", "no-compare", "compare-only"],
 );
@@ -80,12 +83,18 @@ const options = {
   compareOnly: flags.isSet("compare-only", "BENCH_COMPARE_ONLY"),
   outDir: resolve(flags.text("out", "BENCH_OUT", join("tmp", "bench"))),
   timeoutMinutes: flags.positive("timeout-minutes", "BENCH_TIMEOUT_MINUTES", 30),
+  stepTimeoutMinutes: flags.text("step-timeout-minutes", "BENCH_STEP_TIMEOUT_MINUTES", "")
+    ? flags.positive("step-timeout-minutes", "BENCH_STEP_TIMEOUT_MINUTES", 5)
+    : null,
 };
 for (const name of options.databases)
   if (name !== "sqlite" && name !== "postgresql") throw new Error(`--databases: unknown database ${name}`);
 
 const PASSWORD = "bench-password-not-a-demo";
-const STEP_TIMEOUT_MS = 5 * 60_000;
+/** A storm of 10,000 tabs at a few dozen sign-ins a second takes minutes: the limit grows with N. */
+const stepTimeoutMs = (tabs: number) => (options.stepTimeoutMinutes ?? Math.max(5, Math.ceil(tabs / 1000))) * 60_000;
+/** The tab process's own limit for a step comes first, so its message (which tabs are stuck) is the one reported. */
+const IPC_GRACE_MS = 30_000;
 
 /** CPU of each process (ms) and of the whole machine, for one phase. */
 interface PhaseCpu {
@@ -196,6 +205,7 @@ async function timeGets(http: BrowserHttp, path: string, samples: number): Promi
 }
 
 async function runOne(database: string, tabCount: number, buildDir: string) {
+  const STEP_TIMEOUT_MS = stepTimeoutMs(tabCount);
   const users = Math.ceil(tabCount / options.tabsPerUser);
   const credentials: AppCredentials = {
     appId: `bench-${randomBytes(3).toString("hex")}`,
@@ -270,7 +280,7 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
     const stormCpu = await startPhase(meter);
     const storm = await load.send<"open">(
       { op: "open", tabs: tabCount, concurrency: options.openConcurrency, timeoutMs: STEP_TIMEOUT_MS },
-      STEP_TIMEOUT_MS,
+      STEP_TIMEOUT_MS + IPC_GRACE_MS,
     );
     const settled = await waitRosterExact(db, load, admin, STEP_TIMEOUT_MS);
     const stormPhase = await endPhase(meter, stormCpu);
@@ -343,7 +353,10 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
     realtime = spawnRealtime(credentials, realtimePort, webhookUrl);
     await realtime.waitReady(realtimePort, 60_000);
     const restartedAfterMs = performance.now() - restartStartedAt;
-    const again = await load.send<"signed-in">({ op: "wait-signins", atLeast: 2, timeoutMs: STEP_TIMEOUT_MS }, STEP_TIMEOUT_MS);
+    const again = await load.send<"signed-in">(
+      { op: "wait-signins", atLeast: 2, timeoutMs: STEP_TIMEOUT_MS },
+      STEP_TIMEOUT_MS + IPC_GRACE_MS,
+    );
     const signedInAgainMs = performance.now() - restartStartedAt;
     const exact = await waitRosterExact(db, load, admin, STEP_TIMEOUT_MS);
     const reconnectPhase = await endPhase(meter, reconnectCpu, realtimeCpuBefore);

@@ -2,10 +2,12 @@
  * The production build the bench runs, as a private copy: .next is shared by everyone working in
  * this checkout (builds for e2e runs replace it), so the bench copies it once, under the same lock
  * the builds take (/tmp/next-build.lock), into tmp/bench-app-build and runs `next start` on that
- * directory. Node resolves node_modules from there by walking up to the checkout's own.
+ * directory. Node resolves node_modules from there by walking up to the checkout's own, except
+ * for Turbopack's hashed externals: .next/node_modules/argon2-<hash> is a relative symlink to
+ * ../../node_modules/argon2, so the copy gets a node_modules link to the checkout's.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const BUILD_LOCK = "/tmp/next-build.lock";
@@ -25,6 +27,8 @@ export function snapshotProductionBuild(build: boolean, target = resolve("tmp", 
   });
   mkdirSync(target, { recursive: true });
   cpSync("next.config.mjs", join(target, "next.config.mjs"));
+  rmSync(join(target, "node_modules"), { force: true });
+  symlinkSync(resolve("node_modules"), join(target, "node_modules"), "dir");
   if (existsSync("public")) {
     rmSync(join(target, "public"), { recursive: true, force: true });
     cpSync("public", join(target, "public"), { recursive: true });

@@ -182,24 +182,39 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       const startedAt = performance.now();
       const first = tabs.length;
       let inFlight: Tab[] = [];
-      for (let index = 0; index < command.tabs; index++) {
-        inFlight.push(openTab(browsers[(first + index) % browsers.length]!));
-        if (inFlight.length >= command.concurrency) {
-          await waitUntil(
-            () => inFlight.some((tab) => isLive(tab) || isDead(tab)),
-            command.timeoutMs,
-            () => "no tab of the batch signed in",
-          );
-          inFlight = inFlight.filter((tab) => !isLive(tab) && !isDead(tab));
-        }
-      }
-      const opened = tabs.slice(first);
+      // A storm of thousands of tabs takes minutes: say how far it got.
+      const progress = setInterval(() => {
+        const opened = tabs.slice(first);
+        const live = opened.filter(isLive).length;
+        const elapsed = (performance.now() - startedAt) / 1000;
+        console.error(
+          `[tabs] open: ${live} of ${command.tabs} signed in, ${opened.filter(isDead).length} dead, after ${elapsed.toFixed(0)} s`,
+        );
+      }, 15_000);
+      const opened: Tab[] = [];
       const settled = (tab: Tab) => isLive(tab) || isDead(tab);
-      await waitUntil(
-        () => opened.every(settled),
-        command.timeoutMs,
-        () => `tabs not signed in: ${describeTabs(opened.filter((tab) => !settled(tab)))}`,
-      );
+      try {
+        for (let index = 0; index < command.tabs; index++) {
+          const tab = openTab(browsers[(first + index) % browsers.length]!);
+          opened.push(tab);
+          inFlight.push(tab);
+          if (inFlight.length >= command.concurrency) {
+            await waitUntil(
+              () => inFlight.some(settled),
+              command.timeoutMs - (performance.now() - startedAt),
+              () => "no tab of the batch signed in",
+            );
+            inFlight = inFlight.filter((candidate) => !settled(candidate));
+          }
+        }
+        await waitUntil(
+          () => opened.every(settled),
+          command.timeoutMs - (performance.now() - startedAt),
+          () => `tabs not signed in: ${describeTabs(opened.filter((tab) => !settled(tab)))}`,
+        );
+      } finally {
+        clearInterval(progress);
+      }
       const dead = opened.filter(isDead);
       // Dead tabs are out of the run (closed), so later phases measure the live ones only.
       for (const tab of dead) {
