@@ -41,7 +41,7 @@ import { snapshotProductionBuild } from "./bench/app-build";
 import { BrowserHttp, destroyAgents } from "./bench/app-http";
 import { LoadHandle } from "./bench/app-load-ipc";
 import { freePort } from "../tests/support/free-port";
-import { spawnNext, spawnRealtime, type AppCredentials, type BenchProcess } from "./bench/app-process";
+import { BenchProcess, spawnNext, spawnRealtime, type AppCredentials } from "./bench/app-process";
 import { machineCpuMs, machineInfo, sourceInfo } from "./bench/machine";
 import { compareWithSoketi, type BackendFigures } from "./bench/signin-compare";
 import { InspectorProfiler } from "./bench/inspector-profile";
@@ -391,6 +391,7 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
     };
   } catch (error) {
     log(`${database} N=${tabCount} failed: ${error instanceof Error ? error.message : String(error)}`);
+    log(`output of the app: ${app.logFile}; of the realtime server: ${realtime.logFile}`);
     throw error;
   } finally {
     await load.send({ op: "stop" }, 60_000).catch(() => {});
@@ -464,6 +465,8 @@ function compareReport(rows: BackendFigures[]): string {
 
 async function main(): Promise<void> {
   mkdirSync(options.outDir, { recursive: true });
+  // The app's and the realtime server's whole output, to read after a run (a failure names the files).
+  BenchProcess.logDir = join(options.outDir, `logs-${Date.now()}`);
   const watchdog = setTimeout(() => {
     console.error(`bench:app: watchdog: still running after ${options.timeoutMinutes} minutes, giving up`);
     process.exit(1);

@@ -72,8 +72,32 @@ export function pusherOptions(
   };
 }
 
+/**
+ * An authorization answer belongs to the socket it was asked for, but pusher-js sends it on
+ * whichever socket is connected when it arrives. Under load, /pusher/user-auth can take longer
+ * than the server's authorized-connections timeout: the server closes the unsigned socket, the
+ * client connects again, and the old socket's late answer reached the new socket as a pusher:signin
+ * with a signature for another socket id. The server rightly closed that one too, with 4009, which
+ * reads as "disconnected by an administrator". pusher-js asks again for every new socket (and
+ * re-subscribes its channels), so an answer for a socket that is gone is dropped here.
+ * `config` is pusher-js's resolved configuration; both authorizers are read from it per call.
+ */
+function dropAnswersForGoneSockets(pusher: Pusher): void {
+  const { userAuthenticator, channelAuthorizer } = pusher.config;
+  const stillCurrent = (socketId: string) => pusher.connection.state === "connected" && pusher.connection.socket_id === socketId;
+  pusher.config.userAuthenticator = (params, callback) =>
+    userAuthenticator(params, (error, data) => {
+      if (stillCurrent(params.socketId)) callback(error, data);
+    });
+  pusher.config.channelAuthorizer = (params, callback) =>
+    channelAuthorizer(params, (error, data) => {
+      if (stillCurrent(params.socketId)) callback(error, data);
+    });
+}
+
 export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
   const pusher = new Pusher(options.config.key, pusherOptions(options.config, options));
+  dropAnswersForGoneSockets(pusher);
   let state: RealtimeState = INITIAL_REALTIME_STATE;
   let subscribedChannel: string | null = null;
   let signins = 0;

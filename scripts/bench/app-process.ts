@@ -6,7 +6,7 @@
  * its descendants, so a worker Next might fork is counted too.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -70,8 +70,11 @@ function portAccepts(port: number): Promise<boolean> {
 }
 
 export class BenchProcess {
+  /** When set, each process's whole output also goes to `<logDir>/<name>-<pid>.log`. */
+  static logDir: string | null = null;
   private readonly exited: Promise<number | null>;
   readonly output: string[] = [];
+  readonly logFile: string | null = null;
 
   private constructor(
     readonly name: string,
@@ -85,6 +88,13 @@ export class BenchProcess {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
+    if (BenchProcess.logDir && child.pid !== undefined) {
+      mkdirSync(BenchProcess.logDir, { recursive: true });
+      this.logFile = join(BenchProcess.logDir, `${name.replace(/[^a-z0-9]+/gi, "-")}-${child.pid}.log`);
+      const file = createWriteStream(this.logFile);
+      child.stdout?.pipe(file, { end: false });
+      child.stderr?.pipe(file, { end: false });
+    }
   }
 
   get pid(): number {
