@@ -4,6 +4,11 @@
  * handler. Failed batches are retried with exponential backoff for a bounded time, and both the
  * pending-event queue and the number of batches in retry are bounded so a dead receiver cannot
  * exhaust memory.
+ *
+ * At most a few requests are on the wire per receiver; later batches wait their turn, oldest
+ * first. A storm (10,000 sockets signing in) otherwise sent hundreds of batches at once to an app
+ * that was busy signing those sockets in: they timed out, were retried while the app was still
+ * handling the first copies, and the retries made the app slower still.
  */
 import type { RealtimeLogger } from "./logger";
 import { webhookSignature } from "./signatures";
@@ -26,6 +31,8 @@ export interface WebhookDispatcherOptions {
   logger: RealtimeLogger;
   maxPendingEvents?: number;
   maxDeliveriesInFlight?: number;
+  /** Requests on the wire at once per receiver URL. */
+  maxConcurrentRequests?: number;
   requestTimeoutMs?: number;
 }
 
@@ -34,6 +41,9 @@ interface Delivery {
   readonly body: string;
   readonly signature: string;
   readonly firstAttemptAt: number;
+  readonly eventCount: number;
+  /** False for the last flush on close: one attempt only. */
+  readonly retry: boolean;
   attempts: number;
   retryTimer?: NodeJS.Timeout;
   abort?: AbortController;
@@ -45,16 +55,21 @@ export class WebhookDispatcher implements WebhookSink {
   private pending: WebhookEvent[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly deliveries = new Set<Delivery>();
+  /** Batches waiting for a free request slot, per receiver URL, oldest first. */
+  private readonly waiting = new Map<string, Delivery[]>();
+  private readonly sending = new Map<string, number>();
   private readonly requests = new Set<Promise<void>>();
   private droppedEvents = 0;
   private stopped = false;
   private readonly maxPendingEvents: number;
   private readonly maxDeliveriesInFlight: number;
+  private readonly maxConcurrentRequests: number;
   private readonly requestTimeoutMs: number;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.maxPendingEvents = options.maxPendingEvents ?? 10_000;
     this.maxDeliveriesInFlight = options.maxDeliveriesInFlight ?? 1_000;
+    this.maxConcurrentRequests = options.maxConcurrentRequests ?? 4;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
@@ -76,7 +91,7 @@ export class WebhookDispatcher implements WebhookSink {
 
   /**
    * Sends what is pending once more without retries, abandons batches waiting for a retry and
-   * waits (bounded) for requests already on the wire.
+   * waits (bounded) for requests already on the wire and the batches queued behind them.
    */
   async close(graceMs = 1_000): Promise<void> {
     if (this.stopped) return;
@@ -88,15 +103,21 @@ export class WebhookDispatcher implements WebhookSink {
         this.deliveries.delete(delivery);
       }
     }
-    if (this.requests.size > 0) {
+    const deadline = Date.now() + graceMs;
+    // A finished request starts the next queued one before it settles, so this loop sees it.
+    while (this.requests.size > 0 && Date.now() < deadline) {
       let graceTimer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => {
-        graceTimer = setTimeout(resolve, graceMs);
+        graceTimer = setTimeout(resolve, deadline - Date.now());
       });
       await Promise.race([Promise.allSettled([...this.requests]), grace]);
       clearTimeout(graceTimer);
     }
     for (const delivery of this.deliveries) delivery.abort?.abort();
+    for (const queue of this.waiting.values()) {
+      for (const delivery of queue) this.noteDropped(delivery.eventCount, "shutting down before the receiver took them");
+    }
+    this.waiting.clear();
     this.deliveries.clear();
     if (this.droppedEvents > 0) this.reportDropped();
   }
@@ -110,21 +131,40 @@ export class WebhookDispatcher implements WebhookSink {
     const events = this.pending;
     this.pending = [];
     for (let start = 0; start < events.length; start += EVENTS_PER_REQUEST) {
-      const body = JSON.stringify({ time_ms: Date.now(), events: events.slice(start, start + EVENTS_PER_REQUEST) });
+      const batch = events.slice(start, start + EVENTS_PER_REQUEST);
+      const body = JSON.stringify({ time_ms: Date.now(), events: batch });
       const signature = webhookSignature(this.options.secret, body);
       for (const url of this.options.urls) {
         if (this.deliveries.size >= this.maxDeliveriesInFlight) {
-          this.noteDropped(Math.min(EVENTS_PER_REQUEST, events.length - start), "too many webhook batches in flight");
+          this.noteDropped(batch.length, "too many webhook batches in flight");
           continue;
         }
-        const delivery: Delivery = { url, body, signature, firstAttemptAt: Date.now(), attempts: 0 };
+        const delivery: Delivery = { url, body, signature, firstAttemptAt: Date.now(), eventCount: batch.length, retry, attempts: 0 };
         this.deliveries.add(delivery);
-        this.attempt(delivery, retry);
+        this.enqueue(delivery, false);
       }
     }
   }
 
-  private attempt(delivery: Delivery, retry: boolean): void {
+  /** A retried batch goes back to the front: it is older than everything queued behind it. */
+  private enqueue(delivery: Delivery, front: boolean): void {
+    let queue = this.waiting.get(delivery.url);
+    if (!queue) this.waiting.set(delivery.url, (queue = []));
+    if (front) queue.unshift(delivery);
+    else queue.push(delivery);
+    this.pump(delivery.url);
+  }
+
+  private pump(url: string): void {
+    const queue = this.waiting.get(url);
+    while (queue && queue.length > 0 && (this.sending.get(url) ?? 0) < this.maxConcurrentRequests) {
+      this.sending.set(url, (this.sending.get(url) ?? 0) + 1);
+      this.attempt(queue.shift()!);
+    }
+    if (queue?.length === 0) this.waiting.delete(url);
+  }
+
+  private attempt(delivery: Delivery): void {
     delivery.retryTimer = undefined;
     delivery.attempts += 1;
     const abort = new AbortController();
@@ -146,19 +186,21 @@ export class WebhookDispatcher implements WebhookSink {
         if (response.status < 200 || response.status >= 300) throw new Error(`receiver answered HTTP ${response.status}`);
         this.deliveries.delete(delivery);
       })
-      .catch((error: unknown) => this.onFailure(delivery, error, retry))
+      .catch((error: unknown) => this.onFailure(delivery, error))
       .finally(() => {
         clearTimeout(timeout);
         this.requests.delete(request);
+        this.sending.set(delivery.url, (this.sending.get(delivery.url) ?? 1) - 1);
+        this.pump(delivery.url);
       });
     this.requests.add(request);
   }
 
-  private onFailure(delivery: Delivery, error: unknown, retry: boolean): void {
+  private onFailure(delivery: Delivery, error: unknown): void {
     const reason = error instanceof Error ? error.message : String(error);
     const { initialDelayMs, maxDelayMs, maxDurationMs } = this.options.retry;
     const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** (delivery.attempts - 1));
-    const giveUp = !retry || this.stopped || Date.now() + delay - delivery.firstAttemptAt > maxDurationMs;
+    const giveUp = !delivery.retry || this.stopped || Date.now() + delay - delivery.firstAttemptAt > maxDurationMs;
     if (giveUp) {
       this.deliveries.delete(delivery);
       this.options.logger.warn("webhook delivery abandoned", { url: delivery.url, attempts: delivery.attempts, reason });
@@ -170,7 +212,10 @@ export class WebhookDispatcher implements WebhookSink {
       retryInMs: delay,
       reason,
     });
-    delivery.retryTimer = setTimeout(() => this.attempt(delivery, true), delay);
+    delivery.retryTimer = setTimeout(() => {
+      delivery.retryTimer = undefined;
+      this.enqueue(delivery, true);
+    }, delay);
     delivery.retryTimer.unref();
   }
 

@@ -135,6 +135,46 @@ describe("webhooks", () => {
     expect((await sdk.trigger("later", "e", {})).status).toBe(200);
   });
 
+  it("sends a slow receiver at most 4 requests at once, and every event exactly once", async () => {
+    // A receiver that takes 150 ms per request, like an app busy with a sign-in storm.
+    let open = 0;
+    let mostAtOnce = 0;
+    const events: { name: string; channel: string }[] = [];
+    const slow = createHttpServer((request, response) => {
+      open += 1;
+      mostAtOnce = Math.max(mostAtOnce, open);
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        events.push(...(JSON.parse(Buffer.concat(chunks).toString("utf8")) as { events: typeof events }).events);
+        setTimeout(() => {
+          open -= 1;
+          response.writeHead(200).end();
+        }, 150);
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`;
+      const { port } = await startServer({ webhooks: [{ url }] });
+      // 1,000 channels occupied at once (100 per socket, the per-connection limit): 10 batches of 100 events.
+      const sockets = await Promise.all(Array.from({ length: 10 }, () => RawClient.established(port)));
+      for (const [socket, { client }] of sockets.entries()) {
+        for (let index = 0; index < 100; index += 1)
+          client.send({ event: "pusher:subscribe", data: { channel: `storm-${socket}-${index}` } });
+      }
+      const deadline = Date.now() + 15_000;
+      while (events.length < 1_000 && Date.now() < deadline) await pause(50);
+      expect(events).toHaveLength(1_000);
+      expect(new Set(events.map((event) => event.channel)).size).toBe(1_000);
+      expect(mostAtOnce).toBeGreaterThan(1);
+      expect(mostAtOnce).toBeLessThanOrEqual(4);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   it("never blocks sockets on a hanging receiver, and close() does not wait for it", async () => {
     const hanging = createHttpServer(() => {
       // never answers
