@@ -297,6 +297,7 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
       tabs: storm.opened,
       deadTabs: storm.dead,
       signedInMs: storm.elapsedMs,
+      userAuthMs: storm.userAuthMs,
       tabsPerSecond: (storm.opened / storm.elapsedMs) * 1000,
       rosterExactAfterMs: settled.ms,
       appCpuMsPerTab: stormPhase.appMs / storm.opened,
@@ -421,6 +422,10 @@ function report(results: RunResult[]): string {
   add("roster API p50 / p99 during logins", (run) => `${ms(run.login.rosterApiMs.p50)} / ${ms(run.login.rosterApiMs.p99)}`);
   add("storm: all signed in / tabs/s", (run) => `${ms(run.storm.signedInMs)} / ${run.storm.tabsPerSecond.toFixed(0)}`);
   add("storm: tabs that never signed in", (run) => String(run.storm.deadTabs));
+  add(
+    "storm: /pusher/user-auth answer p50 / p99 / max",
+    (run) => `${ms(run.storm.userAuthMs.p50)} / ${ms(run.storm.userAuthMs.p99)} / ${ms(run.storm.userAuthMs.max)}`,
+  );
   add("storm: roster exact after", (run) => ms(run.storm.rosterExactAfterMs));
   add(
     "CPU per tab: app / realtime / tabs",

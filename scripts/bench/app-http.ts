@@ -94,7 +94,21 @@ export class BrowserHttp {
     return { ok: ok && answer.status < 400, ms: performance.now() - startedAt, status: answer.status };
   }
 
-  private send(method: string, path: string, body?: string, contentType?: string): Promise<HttpAnswer> {
+  /**
+   * A keep-alive socket the server closed at the moment it was reused fails with ECONNRESET
+   * before any answer: browsers send such a request again on a new connection, and so does this
+   * (once; `req.reusedSocket` is Node's documented signal for it).
+   */
+  private async send(method: string, path: string, body?: string, contentType?: string): Promise<HttpAnswer> {
+    try {
+      return await this.sendOnce(method, path, body, contentType);
+    } catch (error) {
+      if (!(error as { reusedSocket?: boolean }).reusedSocket) throw error;
+      return this.sendOnce(method, path, body, contentType);
+    }
+  }
+
+  private sendOnce(method: string, path: string, body?: string, contentType?: string): Promise<HttpAnswer> {
     const url = new URL(path, this.options.appUrl);
     const headers: Record<string, string> = {
       "user-agent": "bench-app tab (pusher-js node)",
@@ -129,7 +143,10 @@ export class BrowserHttp {
         },
       );
       req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out after ${this.options.timeoutMs} ms`)));
-      req.on("error", reject);
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        const resetOnReuse = req.reusedSocket && error.code === "ECONNRESET";
+        reject(resetOnReuse ? Object.assign(error, { reusedSocket: true }) : error);
+      });
       req.end(body);
     });
   }

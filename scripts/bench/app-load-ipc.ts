@@ -7,6 +7,7 @@ import { join } from "node:path";
 
 import type { PusherClientConfig } from "@/lib/pusher/client-config";
 
+import type { Summary } from "./stats";
 import { withTimeout } from "./timeouts";
 
 export interface TabSnapshot {
@@ -34,7 +35,7 @@ export type LoadCommand =
 export type LoadReply =
   | { op: "ok" }
   | { op: "login"; ms: number[]; failures: string[]; failed: number; elapsedMs: number }
-  | { op: "open"; elapsedMs: number; opened: number; dead: number }
+  | { op: "open"; elapsedMs: number; opened: number; dead: number; userAuthMs: Summary }
   | { op: "closed"; closedAt: number; socketIds: string[] }
   | { op: "signed-in"; elapsedMs: number; lastSignedInAt: number; lost: number }
   | { op: "terminated"; at: number[]; tabs: number }

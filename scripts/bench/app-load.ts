@@ -13,6 +13,7 @@ import { connectionChannel } from "@/lib/pusher/channel-names";
 import type { PusherClientConfig } from "@/lib/pusher/client-config";
 
 import { BrowserHttp, destroyAgents, loopbackAddress } from "./app-http";
+import { summarize } from "./stats";
 import type { LoadCommand, LoadReply, TabSnapshot } from "./app-load-ipc";
 
 interface Browser {
@@ -28,12 +29,16 @@ interface Tab {
   lastSignedInAt: number;
   terminatedAt: number | null;
   closed: boolean;
+  /** The last /pusher/auth answer this tab got (HTTP status, 0 for no answer), for diagnostics. */
+  lastChannelAuth?: number;
 }
 
 const browsers: Browser[] = [];
 const tabs: Tab[] = [];
 /** HTTP answers the tabs got, by "path status" (e.g. "/pusher/auth 403"), to count waste and errors. */
 const answers = new Map<string, number>();
+/** How long each /pusher/user-auth answer took (ms), since the last `open`: the storm's latency. */
+let userAuthMs: number[] = [];
 let config: PusherClientConfig | undefined;
 let appUrl = "";
 const HTTP_TIMEOUT_MS = 60_000;
@@ -49,14 +54,23 @@ function count(path: string, status: number): void {
 type AuthCallback = (error: Error | null, data: never) => void;
 
 /** Answers pusher-js the way its ajax transport reads an HTTP response. */
-async function authorize(browser: Browser, path: string, fields: Record<string, string>, callback: AuthCallback): Promise<void> {
+async function authorize(
+  browser: Browser,
+  path: string,
+  fields: Record<string, string>,
+  callback: AuthCallback,
+  onStatus?: (status: number) => void,
+): Promise<void> {
   try {
     const answer = await browser.http.postForm(path, fields);
     count(path, answer.status);
+    if (path === "/pusher/user-auth") userAuthMs.push(answer.ms);
+    onStatus?.(answer.status);
     if (answer.status === 200) callback(null, JSON.parse(answer.body) as never);
     else callback(Object.assign(new Error(`HTTP ${answer.status}`), { status: answer.status }), null as never);
   } catch (error) {
     count(path, 0);
+    onStatus?.(0);
     callback(error instanceof Error ? error : new Error(String(error)), null as never);
   }
 }
@@ -83,7 +97,13 @@ function openTab(browser: Browser): Tab {
     },
     channelAuthorization: {
       customHandler: ({ socketId, channelName }, callback) =>
-        void authorize(browser, "/pusher/auth", { socket_id: socketId, channel_name: channelName }, callback as AuthCallback),
+        void authorize(
+          browser,
+          "/pusher/auth",
+          { socket_id: socketId, channel_name: channelName },
+          callback as AuthCallback,
+          (status) => (tab.lastChannelAuth = status),
+        ),
     },
   });
   tabs.push(tab);
@@ -119,7 +139,14 @@ function isDead(tab: Tab): boolean {
 function describeTabs(stuck: Tab[]): string {
   const counts = new Map<string, number>();
   for (const tab of stuck) {
-    const key = `${tab.client.getState().status}/${tab.client.pusher.connection.state}`;
+    const state = tab.client.getState();
+    const channel = state.socketId ? tab.client.pusher.channel(connectionChannel(state.socketId)) : undefined;
+    const channelState = !state.socketId
+      ? ""
+      : !channel
+        ? " (no connection channel)"
+        : ` (connection channel ${channel.subscriptionPending ? "pending" : "not pending"}, last /pusher/auth ${tab.lastChannelAuth ?? "none"})`;
+    const key = `${state.status}/${tab.client.pusher.connection.state}${channelState}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].map(([key, count]) => `${count} × ${key}`).join(", ") || "none";
@@ -181,6 +208,7 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       if (browsers.length === 0) throw new Error("no browser has logged in");
       const startedAt = performance.now();
       const first = tabs.length;
+      userAuthMs = [];
       let inFlight: Tab[] = [];
       // A storm of thousands of tabs takes minutes: say how far it got.
       const progress = setInterval(() => {
@@ -210,7 +238,10 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
         await waitUntil(
           () => opened.every(settled),
           command.timeoutMs - (performance.now() - startedAt),
-          () => `tabs not signed in: ${describeTabs(opened.filter((tab) => !settled(tab)))}`,
+          () =>
+            `tabs not signed in: ${describeTabs(opened.filter((tab) => !settled(tab)))}; answers: ${[...answers]
+              .map(([key, n]) => `${key} ×${n}`)
+              .join(", ")}`,
         );
       } finally {
         clearInterval(progress);
@@ -221,7 +252,13 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
         tab.closed = true;
         tab.client.stop();
       }
-      return { op: "open", elapsedMs: performance.now() - startedAt, opened: opened.length - dead.length, dead: dead.length };
+      return {
+        op: "open",
+        elapsedMs: performance.now() - startedAt,
+        opened: opened.length - dead.length,
+        dead: dead.length,
+        userAuthMs: summarize(userAuthMs),
+      };
     }
 
     case "close": {
