@@ -16,11 +16,16 @@ export const CONNECTION_GRACE_MS = 30_000;
 /**
  * Most unconfirmed (pending) rows one user may have. Anyone signed in can post socket ids that no
  * socket ever uses; each would be a roster row. Past the cap the user's oldest pending rows are
- * dropped rather than the sign-in refused: a real tab confirms within seconds, so ten pending at
- * once means ghosts, and refusing would break the next real tab. Confirmed rows don't count, so a
- * user with many real tabs is never affected.
+ * dropped rather than the sign-in refused: refusing would break the next real tab. Confirmed rows
+ * don't count, so a user with many real tabs is never affected.
+ *
+ * Not smaller: under a sign-in storm a real tab can stay pending for many seconds, and user-auth
+ * answers that arrive after the server closed their socket (authorized-connections timeout) leave
+ * rows that never confirm. With 10, a 10,000-tab storm (`npm run bench:app`, 5 tabs per user) evicted
+ * 14 real tabs' rows between their channel authorization and their channel_occupied: live tabs that
+ * were missing from the roster for good.
  */
-export const PENDING_CONNECTIONS_PER_USER = 10;
+export const PENDING_CONNECTIONS_PER_USER = 50;
 
 /**
  * Reconciliation calls the HTTP API (rate-limited and billed on hosted Pusher), so each process runs

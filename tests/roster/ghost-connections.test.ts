@@ -78,21 +78,21 @@ describe("a never-confirmed socket id", () => {
 });
 
 describe("pending rows per user", () => {
-  it("are capped at 10: the oldest pending rows go, confirmed ones are kept and don't count", async () => {
-    const { PENDING_CONNECTIONS_PER_USER } = await import("@/lib/roster/constants");
-    expect(PENDING_CONNECTIONS_PER_USER).toBe(10);
+  it("are capped at 50: the oldest pending rows go, confirmed ones are kept and don't count", async () => {
+    const { PENDING_CONNECTIONS_PER_USER: CAP } = await import("@/lib/roster/constants");
+    expect(CAP).toBe(50);
     const confirmedAt = new Date();
     for (let i = 0; i < 3; i += 1) {
       await harness.db.realtimeConnection.create({ data: { socketId: `41.${i}`, userId: cast.alice.id, confirmedAt } });
     }
-    for (let i = 0; i < 15; i += 1) await postGhost(`40.${i}`);
+    for (let i = 0; i < CAP + 5; i += 1) await postGhost(`40.${i}`);
 
     const rows = await harness.db.realtimeConnection.findMany({
       where: { userId: cast.alice.id },
       select: { socketId: true, confirmedAt: true },
     });
     const pending = rows.filter((row) => !row.confirmedAt).map((row) => row.socketId);
-    expect(pending.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `40.${i + 5}`).sort());
+    expect(pending.sort()).toEqual(Array.from({ length: CAP }, (_, i) => `40.${i + 5}`).sort());
     expect(rows.filter((row) => row.confirmedAt)).toHaveLength(3);
     // Another user's rows are not touched by Alice's flood.
     await postGhost("42.1", cast.bobCookie);
@@ -106,8 +106,9 @@ describe("pending rows per user", () => {
       await waitFor(async () => (await connectionRow(tab.socketId))?.confirmedAt, { message: `tab ${i} confirmed` });
       tabs.push(tab);
     }
-    // A flood of ghosts after them evicts only ghosts.
-    for (let i = 0; i < 12; i += 1) await postGhost(`43.${i}`);
+    // A flood of ghosts after them, past the cap, evicts only ghosts.
+    const { PENDING_CONNECTIONS_PER_USER: CAP } = await import("@/lib/roster/constants");
+    for (let i = 0; i < CAP + 2; i += 1) await postGhost(`43.${i}`);
     for (const tab of tabs) expect(await connectionRow(tab.socketId)).not.toBeNull();
     expect(await roster.countLiveConnections(cast.alice.id)).toBe(12);
   });
