@@ -38,10 +38,10 @@ export interface WebhookDispatcherOptions {
 
 interface Delivery {
   readonly url: string;
-  readonly body: string;
-  readonly signature: string;
-  readonly firstAttemptAt: number;
-  readonly eventCount: number;
+  /** Grows while the batch waits for its first attempt (see flush). */
+  readonly events: WebhookEvent[];
+  /** 0 until the first attempt. */
+  firstAttemptAt: number;
   /** False for the last flush on close: one attempt only. */
   readonly retry: boolean;
   attempts: number;
@@ -115,7 +115,7 @@ export class WebhookDispatcher implements WebhookSink {
     }
     for (const delivery of this.deliveries) delivery.abort?.abort();
     for (const queue of this.waiting.values()) {
-      for (const delivery of queue) this.noteDropped(delivery.eventCount, "shutting down before the receiver took them");
+      for (const delivery of queue) this.noteDropped(delivery.events.length, "shutting down before the receiver took them");
     }
     this.waiting.clear();
     this.deliveries.clear();
@@ -130,16 +130,20 @@ export class WebhookDispatcher implements WebhookSink {
     if (this.pending.length === 0) return;
     const events = this.pending;
     this.pending = [];
-    for (let start = 0; start < events.length; start += EVENTS_PER_REQUEST) {
-      const batch = events.slice(start, start + EVENTS_PER_REQUEST);
-      const body = JSON.stringify({ time_ms: Date.now(), events: batch });
-      const signature = webhookSignature(this.options.secret, body);
-      for (const url of this.options.urls) {
+    for (const url of this.options.urls) {
+      // While the receiver is backlogged, new events join the last batch still waiting, up to a
+      // full request: otherwise every batch window would queue one small request of its own.
+      const tail = this.waiting.get(url)?.at(-1);
+      const room = tail && tail.attempts === 0 ? EVENTS_PER_REQUEST - tail.events.length : 0;
+      if (tail && room > 0) tail.events.push(...events.slice(0, room));
+      const rest = room > 0 ? events.slice(room) : events;
+      for (let start = 0; start < rest.length; start += EVENTS_PER_REQUEST) {
+        const batch = rest.slice(start, start + EVENTS_PER_REQUEST);
         if (this.deliveries.size >= this.maxDeliveriesInFlight) {
           this.noteDropped(batch.length, "too many webhook batches in flight");
           continue;
         }
-        const delivery: Delivery = { url, body, signature, firstAttemptAt: Date.now(), eventCount: batch.length, retry, attempts: 0 };
+        const delivery: Delivery = { url, events: batch, firstAttemptAt: 0, retry, attempts: 0 };
         this.deliveries.add(delivery);
         this.enqueue(delivery, false);
       }
@@ -166,7 +170,11 @@ export class WebhookDispatcher implements WebhookSink {
 
   private attempt(delivery: Delivery): void {
     delivery.retryTimer = undefined;
+    if (delivery.attempts === 0) delivery.firstAttemptAt = Date.now();
     delivery.attempts += 1;
+    // Stamped and signed per attempt, so a batch that waited in the queue or for a retry is not
+    // refused as stale by a receiver that checks time_ms (the app does).
+    const body = JSON.stringify({ time_ms: Date.now(), events: delivery.events });
     const abort = new AbortController();
     delivery.abort = abort;
     const timeout = setTimeout(() => abort.abort(), this.requestTimeoutMs);
@@ -175,9 +183,9 @@ export class WebhookDispatcher implements WebhookSink {
       headers: {
         "Content-Type": "application/json",
         "X-Pusher-Key": this.options.key,
-        "X-Pusher-Signature": delivery.signature,
+        "X-Pusher-Signature": webhookSignature(this.options.secret, body),
       },
-      body: delivery.body,
+      body,
       signal: abort.signal,
     })
       .then(async (response) => {

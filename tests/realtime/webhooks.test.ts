@@ -175,6 +175,39 @@ describe("webhooks", () => {
     }
   });
 
+  it("lets events that arrive while a slow receiver is backlogged share requests", async () => {
+    let requests = 0;
+    const events: unknown[] = [];
+    const slow = createHttpServer((request, response) => {
+      requests += 1;
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        events.push(...(JSON.parse(Buffer.concat(chunks).toString("utf8")) as { events: unknown[] }).events);
+        setTimeout(() => response.writeHead(200).end(), 500);
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`;
+      const { port } = await startServer({ webhooks: [{ url }], webhookBatchWindowMs: 5 });
+      const { client } = await RawClient.established(port);
+      // 60 channels, one every 15 ms: each in a batch window of its own.
+      for (let index = 0; index < 60; index += 1) {
+        client.send({ event: "pusher:subscribe", data: { channel: `trickle-${index}` } });
+        await pause(15);
+      }
+      const deadline = Date.now() + 10_000;
+      while (events.length < 60 && Date.now() < deadline) await pause(50);
+      expect(events).toHaveLength(60);
+      // One request per window would be 60; the first 4 go at once, later events wait together.
+      expect(requests).toBeLessThan(20);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   it("never blocks sockets on a hanging receiver, and close() does not wait for it", async () => {
     const hanging = createHttpServer(() => {
       // never answers
