@@ -137,6 +137,26 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     }, delay);
     return Date.now() + delay;
   };
+  // The connection channel's authorization can fail as a sign-in can (the app restarting, a
+  // timeout under load). Without the channel the tab is signed in but missing from the roster, so
+  // a retryable failure is tried again on the same socket with the same backoff; 401/403 are final.
+  let channelAttempt = 0;
+  let channelRetryTimer: ReturnType<typeof setTimeout> | null = null;
+  const cancelChannelRetry = () => {
+    if (channelRetryTimer) clearTimeout(channelRetryTimer);
+    channelRetryTimer = null;
+  };
+  const subscribeConnectionChannel = (name: string) => {
+    pusher.subscribe(name).bind("pusher:subscription_error", (event: unknown) => {
+      if (stopped || subscribedChannel !== name || !isRetryableSigninError(event)) return;
+      cancelChannelRetry();
+      channelRetryTimer = setTimeout(() => {
+        channelRetryTimer = null;
+        if (!stopped && subscribedChannel === name && pusher.connection.state === "connected") pusher.subscribe(name);
+      }, retryDelay(channelAttempt++));
+    });
+  };
+
   const signInAgain = () => {
     // A connection that dropped meanwhile signs in by itself once it is back.
     if (pusher.connection.state !== "connected") return;
@@ -158,6 +178,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         if (channel?.subscribed) channel.unsubscribe();
       }
       subscribedChannel = null;
+      cancelChannelRetry();
       // A pending sign-in retry belonged to that socket too; pusher-js signs the next one in by itself.
       if (retryKind === "signin") cancelRetry();
     }
@@ -204,8 +225,12 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
     // (its channel_vacated webhook already fired), and the new socket needs its own.
     const name = connectionChannel(socketId);
     if (subscribedChannel && subscribedChannel !== name) pusher.unsubscribe(subscribedChannel);
-    if (subscribedChannel !== name) pusher.subscribe(name);
-    subscribedChannel = name;
+    if (subscribedChannel !== name) {
+      subscribedChannel = name;
+      channelAttempt = 0;
+      cancelChannelRetry();
+      subscribeConnectionChannel(name);
+    }
     signins += 1;
     options.onSignedIn?.({ socketId, reconnected: signins > 1 });
   });
@@ -254,6 +279,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       if (stopped) return;
       stopped = true;
       cancelRetry();
+      cancelChannelRetry();
       pusher.disconnect();
       pusher.unbind_all();
       pusher.connection.unbind_all();
