@@ -1,4 +1,4 @@
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, createClient, isEvent, pause, RawClient, sdkFor, signedIn, startServer, subscribed, WebhookReceiver } from "./helpers";
@@ -136,75 +136,40 @@ describe("webhooks", () => {
   });
 
   it("sends a slow receiver at most 4 requests at once, and every event exactly once", async () => {
-    // A receiver that takes 150 ms per request, like an app busy with a sign-in storm.
-    let open = 0;
-    let mostAtOnce = 0;
-    const events: { name: string; channel: string }[] = [];
-    const slow = createHttpServer((request, response) => {
-      open += 1;
-      mostAtOnce = Math.max(mostAtOnce, open);
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        events.push(...(JSON.parse(Buffer.concat(chunks).toString("utf8")) as { events: typeof events }).events);
-        setTimeout(() => {
-          open -= 1;
-          response.writeHead(200).end();
-        }, 150);
-      });
-    });
-    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    // 150 ms per request, like an app busy with a sign-in storm.
+    const slow = await SlowReceiver.start(150);
     try {
-      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`;
-      const { port } = await startServer({ webhooks: [{ url }] });
+      const { port } = await startServer({ webhooks: [{ url: slow.url }] });
       // 1,000 channels occupied at once (100 per socket, the per-connection limit): 10 batches of 100 events.
       const sockets = await Promise.all(Array.from({ length: 10 }, () => RawClient.established(port)));
       for (const [socket, { client }] of sockets.entries()) {
         for (let index = 0; index < 100; index += 1)
           client.send({ event: "pusher:subscribe", data: { channel: `storm-${socket}-${index}` } });
       }
-      const deadline = Date.now() + 15_000;
-      while (events.length < 1_000 && Date.now() < deadline) await pause(50);
-      expect(events).toHaveLength(1_000);
-      expect(new Set(events.map((event) => event.channel)).size).toBe(1_000);
-      expect(mostAtOnce).toBeGreaterThan(1);
-      expect(mostAtOnce).toBeLessThanOrEqual(4);
+      await slow.received(1_000);
+      expect(new Set(slow.events.map((event) => event.channel)).size).toBe(1_000);
+      expect(slow.mostAtOnce).toBeGreaterThan(1);
+      expect(slow.mostAtOnce).toBeLessThanOrEqual(4);
     } finally {
-      slow.closeAllConnections();
-      await new Promise<void>((resolve) => slow.close(() => resolve()));
+      await slow.close();
     }
   });
 
   it("lets events that arrive while a slow receiver is backlogged share requests", async () => {
-    let requests = 0;
-    const events: unknown[] = [];
-    const slow = createHttpServer((request, response) => {
-      requests += 1;
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        events.push(...(JSON.parse(Buffer.concat(chunks).toString("utf8")) as { events: unknown[] }).events);
-        setTimeout(() => response.writeHead(200).end(), 500);
-      });
-    });
-    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const slow = await SlowReceiver.start(500);
     try {
-      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`;
-      const { port } = await startServer({ webhooks: [{ url }], webhookBatchWindowMs: 5 });
+      const { port } = await startServer({ webhooks: [{ url: slow.url }], webhookBatchWindowMs: 5 });
       const { client } = await RawClient.established(port);
       // 60 channels, one every 15 ms: each in a batch window of its own.
       for (let index = 0; index < 60; index += 1) {
         client.send({ event: "pusher:subscribe", data: { channel: `trickle-${index}` } });
         await pause(15);
       }
-      const deadline = Date.now() + 10_000;
-      while (events.length < 60 && Date.now() < deadline) await pause(50);
-      expect(events).toHaveLength(60);
+      await slow.received(60);
       // One request per window would be 60; the first 4 go at once, later events wait together.
-      expect(requests).toBeLessThan(20);
+      expect(slow.requests).toBeLessThan(20);
     } finally {
-      slow.closeAllConnections();
-      await new Promise<void>((resolve) => slow.close(() => resolve()));
+      await slow.close();
     }
   });
 
@@ -230,3 +195,59 @@ describe("webhooks", () => {
     }
   });
 });
+
+/** A webhook receiver that answers every request after `answerAfterMs`, counting what overlaps. */
+class SlowReceiver {
+  readonly events: { name: string; channel: string }[] = [];
+  requests = 0;
+  mostAtOnce = 0;
+  private open = 0;
+  private onEvents: (() => void) | null = null;
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(answerAfterMs: number): Promise<SlowReceiver> {
+    const server = createHttpServer();
+    const receiver = new SlowReceiver(server);
+    server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+      receiver.requests += 1;
+      receiver.open += 1;
+      receiver.mostAtOnce = Math.max(receiver.mostAtOnce, receiver.open);
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        receiver.events.push(...(JSON.parse(Buffer.concat(chunks).toString("utf8")) as { events: SlowReceiver["events"] }).events);
+        receiver.onEvents?.();
+        setTimeout(() => {
+          receiver.open -= 1;
+          response.writeHead(200).end();
+        }, answerAfterMs);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return receiver;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  /** Resolves once exactly `count` events arrived; fails on more, or after 15 s. */
+  received(count: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.events.length} of ${count} webhook events after 15 s`)), 15_000);
+      this.onEvents = () => {
+        if (this.events.length < count) return;
+        clearTimeout(timer);
+        if (this.events.length > count) reject(new Error(`${this.events.length} webhook events, expected ${count}`));
+        else resolve();
+      };
+      this.onEvents();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
