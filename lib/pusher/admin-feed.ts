@@ -102,8 +102,8 @@ async function loadOccupiedInspectors(): Promise<Set<string>> {
 
 /**
  * The inspector channels worth publishing to: occupied (per the HTTP API, authorized by this process
- * moments ago, or reported occupied by a webhook since) and belonging to a current admin session. Empty means nobody is watching,
- * and the inspector publishes nothing.
+ * moments ago, or reported occupied by a webhook since) and belonging to a current admin session.
+ * Empty means nobody is watching, and the inspector publishes nothing.
  */
 export async function openInspectorChannels(): Promise<string[]> {
   const [admins, occupied] = await Promise.all([

@@ -169,7 +169,6 @@ export class WebhookDispatcher implements WebhookSink {
   }
 
   private attempt(delivery: Delivery): void {
-    delivery.retryTimer = undefined;
     if (delivery.attempts === 0) delivery.firstAttemptAt = Date.now();
     delivery.attempts += 1;
     // Stamped and signed per attempt, so a batch that waited in the queue or for a retry is not
