@@ -182,7 +182,8 @@ async function waitRosterExact(db: DatabaseClient, load: LoadHandle, admin: Brow
     const expected = new Set(tabs.filter((tab) => !tab.closed && tab.terminatedAt === null && tab.live).map((tab) => tab.socketId!));
     const open = tabs.filter((tab) => !tab.closed && tab.terminatedAt === null).length;
     const rows = await db.realtimeConnection.findMany({ select: { socketId: true, confirmedAt: true } });
-    const missing = [...expected].filter((id) => !rows.some((row) => row.socketId === id && row.confirmedAt !== null)).length;
+    const confirmed = new Set(rows.filter((row) => row.confirmedAt !== null).map((row) => row.socketId));
+    const missing = [...expected].filter((id) => !confirmed.has(id)).length;
     const extra = rows.filter((row) => !expected.has(row.socketId)).length;
     last = `${open} open tabs, ${expected.size} live, ${rows.length} rows, ${missing} missing, ${extra} extra`;
     if (expected.size === open && missing === 0 && extra === 0) return { ms: performance.now() - startedAt, rows: rows.length };

@@ -102,6 +102,35 @@ describe("SQLite (better-sqlite3 adapter)", () => {
     }
   });
 
+  it("runs in WAL mode, so a reader in another connection does not block the app's writes", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { default: Database } = await import("better-sqlite3");
+    const { migrateDatabase } = await import("@/lib/db/migrate");
+    const dir = mkdtempSync(path.join(tmpdir(), "wal-db-"));
+    const file = path.join(dir, "app.db");
+    await migrateDatabase(`file:${file}`);
+    const db = createDatabaseClient(`file:${file}`);
+    const reader = new Database(file, { timeout: 100 });
+    try {
+      expect(await db.$queryRawUnsafe("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+      // An open read transaction in another connection: in rollback-journal mode it holds a shared
+      // lock, and the app's commit waits out the busy timeout and fails with SQLITE_BUSY.
+      reader.prepare("BEGIN").run();
+      const countUsers = reader.prepare(`SELECT COUNT(*) AS n FROM "User"`);
+      expect(countUsers.get()).toEqual({ n: 0 });
+      await db.user.create({ data: { email: "w@example.com", name: "W", passwordHash: "x" } });
+      expect(countUsers.get()).toEqual({ n: 0 }); // the reader keeps its snapshot
+      reader.prepare("COMMIT").run();
+      expect(countUsers.get()).toEqual({ n: 1 });
+    } finally {
+      reader.close();
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("rejects URLs it cannot serve", () => {
     expect(() => createDatabaseClient("mysql://localhost/db")).toThrow(/Unsupported DATABASE_URL/);
   });
