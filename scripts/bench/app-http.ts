@@ -14,6 +14,8 @@ export interface HttpAnswer {
   headers: Record<string, string | string[] | undefined>;
   body: string;
   ms: number;
+  /** Of `ms`, the time until the request had a connected socket (the agent's queue, a TCP connect). */
+  queuedMs: number;
 }
 
 const agents = new Map<string, Agent>();
@@ -123,6 +125,7 @@ export class BrowserHttp {
       headers["content-length"] = String(Buffer.byteLength(body));
     }
     const startedAt = performance.now();
+    let socketAt: number | undefined;
     return new Promise((resolve, reject) => {
       const req = httpRequest(
         url,
@@ -137,11 +140,16 @@ export class BrowserHttp {
               headers: res.headers,
               body: Buffer.concat(chunks).toString("utf8"),
               ms: performance.now() - startedAt,
+              queuedMs: (socketAt ?? startedAt) - startedAt,
             });
           });
           res.on("error", reject);
         },
       );
+      req.on("socket", (socket) => {
+        if (!socket.connecting) socketAt = performance.now();
+        else socket.once("connect", () => (socketAt = performance.now()));
+      });
       req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out after ${this.options.timeoutMs} ms`)));
       req.on("error", (error: NodeJS.ErrnoException) => {
         const resetOnReuse = req.reusedSocket && error.code === "ECONNRESET";

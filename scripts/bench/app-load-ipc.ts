@@ -35,7 +35,15 @@ export type LoadCommand =
 export type LoadReply =
   | { op: "ok" }
   | { op: "login"; ms: number[]; failures: string[]; failed: number; elapsedMs: number }
-  | { op: "open"; elapsedMs: number; opened: number; dead: number; userAuthMs: Summary }
+  | {
+      op: "open";
+      elapsedMs: number;
+      opened: number;
+      dead: number;
+      userAuthMs: Summary;
+      userAuthQueuedMs: Summary;
+      slowestUserAuth: { sentAfterS: number; ms: number; queuedMs: number }[];
+    }
   | { op: "closed"; closedAt: number; socketIds: string[] }
   | { op: "signed-in"; elapsedMs: number; lastSignedInAt: number; lost: number }
   | { op: "terminated"; at: number[]; tabs: number }

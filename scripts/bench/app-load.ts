@@ -39,6 +39,9 @@ const tabs: Tab[] = [];
 const answers = new Map<string, number>();
 /** How long each /pusher/user-auth answer took (ms), since the last `open`: the storm's latency. */
 let userAuthMs: number[] = [];
+/** Of those, the time each waited for one of its browser's connections; and when each was sent. */
+let userAuthQueuedMs: number[] = [];
+let userAuthSentAt: number[] = [];
 let config: PusherClientConfig | undefined;
 let appUrl = "";
 const HTTP_TIMEOUT_MS = 60_000;
@@ -64,7 +67,11 @@ async function authorize(
   try {
     const answer = await browser.http.postForm(path, fields);
     count(path, answer.status);
-    if (path === "/pusher/user-auth") userAuthMs.push(answer.ms);
+    if (path === "/pusher/user-auth") {
+      userAuthMs.push(answer.ms);
+      userAuthQueuedMs.push(answer.queuedMs);
+      userAuthSentAt.push(now() - answer.ms);
+    }
     onStatus?.(answer.status);
     if (answer.status === 200) callback(null, JSON.parse(answer.body) as never);
     else callback(Object.assign(new Error(`HTTP ${answer.status}`), { status: answer.status }), null as never);
@@ -108,6 +115,14 @@ function openTab(browser: Browser): Tab {
   });
   tabs.push(tab);
   return tab;
+}
+
+/** The slowest user-auth answers of the storm: when each was sent (s after it began) and where it waited. */
+function slowest(startedAt: number, count: number): { sentAfterS: number; ms: number; queuedMs: number }[] {
+  return userAuthMs
+    .map((ms, index) => ({ sentAfterS: (userAuthSentAt[index]! - startedAt) / 1000, ms, queuedMs: userAuthQueuedMs[index]! }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count);
 }
 
 /** Signed in on its current socket, and that socket's connection channel is subscribed. */
@@ -209,6 +224,9 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       const startedAt = performance.now();
       const first = tabs.length;
       userAuthMs = [];
+      userAuthQueuedMs = [];
+      userAuthSentAt = [];
+      const openedAt = now();
       let inFlight: Tab[] = [];
       // A storm of thousands of tabs takes minutes: say how far it got.
       const progress = setInterval(() => {
@@ -258,6 +276,8 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
         opened: opened.length - dead.length,
         dead: dead.length,
         userAuthMs: summarize(userAuthMs),
+        userAuthQueuedMs: summarize(userAuthQueuedMs),
+        slowestUserAuth: slowest(openedAt, 10),
       };
     }
 

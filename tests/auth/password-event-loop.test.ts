@@ -7,7 +7,7 @@
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword, MAX_CONCURRENT_PASSWORD_HASHES, passwordHashingLoad, verifyPassword } from "@/lib/auth/password";
 
 const TICK_MS = 2;
 /** A tick later than this counts as a stall (leaves room for scheduling noise on a busy VM). */
@@ -59,9 +59,28 @@ describe("verifyPassword and the event loop", () => {
     const flood = await stalledFraction(() => Promise.all(Array.from({ length: 16 }, () => verifyPassword(password, hash))));
     const bcryptjsFlood = await stalledFraction(() => Promise.all(Array.from({ length: 4 }, () => bcrypt.compare(password, bcryptHash))));
     // bcryptjs measures ~0.97 (the loop is never free); argon2 ~0 on a quiet machine. On a loaded
-    // one the threadpool's 4 busy threads and other processes share the 2 cores with the loop, so
-    // the bound is relative to the blocking control of the same run (a blocking hash scores ~1).
+    // one other processes share the cores with the loop and the argon2 threads, so the bound is
+    // relative to the blocking control of the same run (a blocking hash scores ~1).
     expect(bcryptjsFlood).toBeGreaterThan(0.5);
     expect(flood).toBeLessThan(bcryptjsFlood * 0.6);
+  });
+
+  it("runs at most cores − 1 argon2 operations at once and queues the rest, so the JS thread keeps a core", async () => {
+    const password = "correct horse battery staple";
+    const hash = await hashPassword(password);
+    const flood = 2 * MAX_CONCURRENT_PASSWORD_HASHES + 2;
+    let mostRunning = 0;
+    const verifies = Array.from({ length: flood }, () =>
+      verifyPassword(password, hash).then((ok) => {
+        mostRunning = Math.max(mostRunning, passwordHashingLoad().running);
+        return ok;
+      }),
+    );
+    expect(passwordHashingLoad()).toEqual({ running: MAX_CONCURRENT_PASSWORD_HASHES, waiting: flood - MAX_CONCURRENT_PASSWORD_HASHES });
+    expect(await Promise.all(verifies)).toEqual(Array.from({ length: flood }, () => true));
+    expect(mostRunning).toBeLessThanOrEqual(MAX_CONCURRENT_PASSWORD_HASHES);
+    expect(passwordHashingLoad()).toEqual({ running: 0, waiting: 0 });
+    // A wrong password waits its turn the same way and is still just false.
+    expect(await verifyPassword("wrong", hash)).toBe(false);
   });
 });
