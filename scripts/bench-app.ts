@@ -42,7 +42,7 @@ import { BrowserHttp, destroyAgents } from "./bench/app-http";
 import { LoadHandle } from "./bench/app-load-ipc";
 import { freePort } from "../tests/support/free-port";
 import { BenchProcess, spawnNext, spawnRealtime, type AppCredentials } from "./bench/app-process";
-import { machineCpuMs, machineInfo, sourceInfo } from "./bench/machine";
+import { listenOverflows, machineCpuMs, machineInfo, sourceInfo } from "./bench/machine";
 import { compareWithSoketi, type BackendFigures } from "./bench/signin-compare";
 import { InspectorProfiler } from "./bench/inspector-profile";
 import { BenchFlags } from "./bench/bench-options";
@@ -103,6 +103,8 @@ interface PhaseCpu {
   realtimeMs: number;
   loadMs: number;
   otherMs: number | undefined;
+  /** Handshakes dropped on full accept queues meanwhile (machine-wide): see listenOverflows(). */
+  listenOverflows: number | undefined;
 }
 
 interface Meter {
@@ -119,6 +121,7 @@ async function startPhase(meter: Meter) {
     realtime: meter.realtime().cpuMs(),
     load: load.cpuMicros / 1000,
     machine: machineCpuMs(),
+    listenOverflows: listenOverflows(),
   };
 }
 
@@ -132,7 +135,9 @@ async function endPhase(meter: Meter, start: Awaited<ReturnType<typeof startPhas
     end.machine === undefined || start.machine === undefined
       ? undefined
       : Math.max(0, end.machine - start.machine - appMs - realtimeMs - loadMs);
-  return { wallMs: end.at - start.at, appMs, realtimeMs, loadMs, otherMs };
+  const overflows =
+    end.listenOverflows === undefined || start.listenOverflows === undefined ? undefined : end.listenOverflows - start.listenOverflows;
+  return { wallMs: end.at - start.at, appMs, realtimeMs, loadMs, otherMs, listenOverflows: overflows };
 }
 
 async function createDatabase(kind: string): Promise<{ url: string; drop(): Promise<void> }> {
@@ -466,6 +471,10 @@ function report(results: RunResult[]): string {
   add("restart: sign-ins lost", (run) => String(run.reconnect.signinsLost));
   add("restart: 5xx+network / /pusher/auth 403", (run) => `${run.reconnect.serverErrors} / ${run.reconnect.channelAuth403}`);
   add("restart: CPU per tab app / realtime", (run) => `${ms(run.reconnect.appCpuMsPerTab)} / ${ms(run.reconnect.realtimeCpuMsPerTab)}`);
+  add(
+    "dropped handshakes (full accept queue) storm / restart",
+    (run) => `${run.storm.cpu.listenOverflows ?? "n/a"} / ${run.reconnect.cpu.listenOverflows ?? "n/a"}`,
+  );
   add(
     "other processes (cores) storm / restart",
     (run) =>

@@ -106,11 +106,20 @@ function finiteOrNull(limit: number): number | null {
   return Number.isFinite(limit) ? limit : null;
 }
 
+/**
+ * Connections the kernel completes and queues while the event loop is busy elsewhere (Linux caps it
+ * at net.core.somaxconn, 4096 by default). Node's default, 511, is too few for a reconnect storm:
+ * when every client of a restarted server comes back at once, the queue fills, and the kernel drops
+ * further handshakes; those clients wait out TCP's retransmission backoff (1, 3, 7, 15, 31 s…)
+ * instead of their turn. Measured in `npm run bench:app`'s reconnect storm (BENCHMARKS.md).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once("error", onError);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off("error", onError);
       resolve();
     });

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
 import { sleep } from "./timeouts";
+import { nextStartArgs } from "../support/next-start-args";
 
 function descendants(pid: number): number[] {
   const all = [pid];
@@ -196,7 +197,7 @@ export interface AppEnvironment {
 /** What `npm start` runs after its launcher: `next start` of the production build, self-hosted backend. */
 export function spawnNext(app: AppEnvironment, nodeArgs: string[] = []): BenchProcess {
   const nextBin = join("node_modules", "next", "dist", "bin", "next");
-  return BenchProcess.spawn("next start", [...nodeArgs, nextBin, "start", app.buildDir, "-p", String(app.port), "-H", "127.0.0.1"], {
+  return BenchProcess.spawn("next start", [...nodeArgs, nextBin, ...nextStartArgs(app.port, "127.0.0.1"), app.buildDir], {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",

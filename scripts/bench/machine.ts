@@ -67,3 +67,22 @@ export function machineCpuMs(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Handshakes the kernel dropped because a listening socket's accept queue was full (TcpExt
+ * ListenOverflows in /proc/net/netstat, machine-wide, since boot); undefined off Linux. Each such
+ * client waits out TCP's retransmission backoff, so a phase's increase explains its latency tail.
+ */
+export function listenOverflows(): number | undefined {
+  try {
+    const lines = readFileSync("/proc/net/netstat", "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("TcpExt:"));
+    const names = lines[0]?.trim().split(/\s+/) ?? [];
+    const values = lines[1]?.trim().split(/\s+/) ?? [];
+    const index = names.indexOf("ListenOverflows");
+    return index > 0 ? Number(values[index]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -16,6 +16,7 @@ import { seedDemoAccounts } from "../../lib/db/seed";
 import { createServer, type RealtimeServer, type RealtimeServerOptions } from "../../lib/realtime-server";
 import { limitsFromEnvironment, type LimitOptions } from "../../lib/realtime-server/server-env";
 import { prepareAppEnvironment, type LaunchMode } from "./app-environment";
+import { nextStartArgs } from "./next-start-args";
 
 function log(message: string) {
   console.log(`[launch] ${message}`);
@@ -101,7 +102,7 @@ export async function launch({ mode }: LaunchOptions): Promise<void> {
   log(`ready for Next in ${Date.now() - startedAt} ms`);
 
   const nextBin = join("node_modules", "next", "dist", "bin", "next");
-  const args = mode === "development" ? ["dev", "-p", String(appPort), "-H", appHost] : ["start", "-p", String(appPort), "-H", appHost];
+  const args = mode === "development" ? ["dev", "-p", String(appPort), "-H", appHost] : nextStartArgs(appPort, appHost);
   const next: ChildProcess = spawn(process.execPath, [nextBin, ...args], { stdio: "inherit", env: process.env });
   log(`app on ${env.nextAuthUrl}`);
 

@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, silentLogger } from "../../lib/realtime-server/index";
+import { createServer, LISTEN_BACKLOG, silentLogger } from "../../lib/realtime-server/index";
 import { APP_ID, cleanup, createClient, isEvent, KEY, nextEvent, RawClient, SECRET, signedIn, startServer, subscribed } from "./helpers";
 
 afterEach(cleanup);
@@ -91,4 +93,49 @@ describe("backpressure", () => {
     await sdk.trigger("firehose", "small", "ok");
     await healthy.client.next(isEvent("small"), 10_000);
   }, 30_000);
+});
+
+/** Opens `count` TCP connections to the port and prints how many completed within `windowMs`. */
+const CONNECTOR = `
+const net = require("node:net");
+const [port, count, windowMs] = process.argv.slice(1).map(Number);
+let connected = 0;
+const sockets = [];
+console.log("connecting");
+for (let i = 0; i < count; i++) {
+  const socket = net.connect(port, "127.0.0.1", () => connected++);
+  socket.on("error", () => {});
+  sockets.push(socket);
+}
+setTimeout(() => { console.log("connected " + connected); process.exit(0); }, windowMs);
+`;
+
+const somaxconn = Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8"));
+const STORM = 1_000;
+
+describe("reconnect storms", () => {
+  it.skipIf(somaxconn < STORM)(
+    `queues ${STORM} handshakes while its event loop is busy (Node's default backlog, 511, drops the rest)`,
+    async () => {
+      expect(LISTEN_BACKLOG).toBeGreaterThanOrEqual(STORM);
+      const { port } = await startServer();
+      const child = spawn(process.execPath, ["-e", CONNECTOR, String(port), String(STORM), "1500"], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let output = "";
+      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      await new Promise<void>((resolve) =>
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes("connecting")) resolve();
+        }),
+      );
+      // The server's event loop is this one: block it while the handshakes arrive, as a burst of
+      // work would, so only the kernel's accept queue can hold them.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_500);
+      await exited;
+      expect(output).toContain(`connected ${STORM}`);
+    },
+    20_000,
+  );
 });
