@@ -197,6 +197,10 @@ async function waitRosterExact(db: DatabaseClient, load: LoadHandle, admin: Brow
   throw new Error(`roster not exact within ${timeoutMs} ms: ${last}`);
 }
 
+/** Requests of the route-floor phase, and how many are in flight at once. */
+const ROUTE_FLOOR_REQUESTS = 3_000;
+const ROUTE_FLOOR_CONCURRENCY = 10;
+
 /** The admin console's roster polls during the logins: 10 a second, far above a real console's rate. */
 const ROSTER_POLL_INTERVAL_MS = 100;
 
@@ -342,6 +346,24 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
       appRssBytes: app.rssBytes(),
     };
 
+    // --- The route floor: what Next and a handler cost for a request refused before any database
+    // work (POST /pusher/user-auth without a session: 401). A tab's sign-in is three requests.
+    log(`${database} N=${tabCount}: route floor`);
+    const anonymous = new BrowserHttp({ appUrl, localAddress: "127.0.0.1", timeoutMs: 10_000 });
+    const floorCpu = await startPhase(meter);
+    let floorRequests = 0;
+    await Promise.all(
+      Array.from({ length: ROUTE_FLOOR_CONCURRENCY }, async () => {
+        while (floorRequests < ROUTE_FLOOR_REQUESTS) {
+          floorRequests += 1;
+          const answer = await anonymous.postForm("/pusher/user-auth", { socket_id: "1.1" });
+          if (answer.status !== 401) throw new Error(`route floor: POST /pusher/user-auth without a session answered ${answer.status}`);
+        }
+      }),
+    );
+    const floorPhase = await endPhase(meter, floorCpu);
+    const routeFloorResult = { requests: floorRequests, appCpuMsPerRequest: floorPhase.appMs / floorRequests, cpu: floorPhase };
+
     // --- Kick one user (all their tabs): until the last tab saw its 4009.
     const victim = accounts[users - 1]!;
     const kickStartedAt = performance.timeOrigin + performance.now();
@@ -406,6 +428,7 @@ async function runOne(database: string, tabCount: number, buildDir: string) {
       login: loginResult,
       storm: stormResult,
       admin: adminResult,
+      routeFloor: routeFloorResult,
       kick: kickResult,
       churn: churnResult,
       reconnect: reconnectResult,
@@ -457,6 +480,10 @@ function report(results: RunResult[]): string {
     (run) => `${ms(run.storm.appCpuMsPerTab)} / ${ms(run.storm.realtimeCpuMsPerTab)} / ${ms(run.storm.loadCpuMsPerTab)}`,
   );
   add("app CPU per tab ÷ realtime's", (run) => (run.storm.appCpuMsPerTab / run.storm.realtimeCpuMsPerTab).toFixed(2));
+  add(
+    "route floor: app CPU per refused request (401, no database) / × 3 requests per tab",
+    (run) => `${ms(run.routeFloor.appCpuMsPerRequest)} / ${ms(3 * run.routeFloor.appCpuMsPerRequest)}`,
+  );
   add("RSS app / realtime at N", (run) => `${formatBytes(run.storm.appRssBytes)} / ${formatBytes(run.storm.realtimeRssBytes)}`);
   add("/admin HTML / p50", (run) => `${formatBytes(run.admin.pageBytes)} / ${ms(run.admin.pageMs.p50)}`);
   add(
