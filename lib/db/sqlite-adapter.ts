@@ -20,7 +20,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 const SQLITE_CONNECTION_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
 /** The most statement time one turn of the event loop spends before it lets other I/O in. */
-export const SQLITE_TURN_MS = 2;
+const SQLITE_TURN_MS = 2;
 
 /**
  * Statements run in turns: at most SQLITE_TURN_MS of them per event-loop iteration, FIFO.
@@ -32,7 +32,7 @@ export const SQLITE_TURN_MS = 2;
  * accept queue (the SQLite-only user-auth tail in BENCHMARKS.md) while PostgreSQL, whose queries
  * do yield, had none. Turns keep iterations short, so accepts, timers and reads keep flowing.
  */
-export class StatementTurns {
+class StatementTurns {
   private readonly waiting: (() => void)[] = [];
   private scheduled = false;
 
