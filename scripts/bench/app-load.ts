@@ -37,11 +37,11 @@ const browsers: Browser[] = [];
 const tabs: Tab[] = [];
 /** HTTP answers the tabs got, by "path status" (e.g. "/pusher/auth 403"), to count waste and errors. */
 const answers = new Map<string, number>();
-/** How long each /pusher/user-auth answer took (ms), since the last `open`: the storm's latency. */
-let userAuthMs: number[] = [];
-/** Of those, the time each waited for one of its browser's connections; and when each was sent. */
-let userAuthQueuedMs: number[] = [];
-let userAuthSentAt: number[] = [];
+/**
+ * Each /pusher/user-auth answer since the last `open` (the storm's latency): how long it took, how
+ * much of that it waited for one of its browser's connections, and when it was sent (epoch ms).
+ */
+let userAuthAnswers: { ms: number; queuedMs: number; sentAt: number }[] = [];
 let config: PusherClientConfig | undefined;
 let appUrl = "";
 const HTTP_TIMEOUT_MS = 60_000;
@@ -68,9 +68,7 @@ async function authorize(
     const answer = await browser.http.postForm(path, fields);
     count(path, answer.status);
     if (path === "/pusher/user-auth") {
-      userAuthMs.push(answer.ms);
-      userAuthQueuedMs.push(answer.queuedMs);
-      userAuthSentAt.push(now() - answer.ms);
+      userAuthAnswers.push({ ms: answer.ms, queuedMs: answer.queuedMs, sentAt: now() - answer.ms });
     }
     onStatus?.(answer.status);
     if (answer.status === 200) callback(null, JSON.parse(answer.body) as never);
@@ -119,8 +117,8 @@ function openTab(browser: Browser): Tab {
 
 /** The slowest user-auth answers of the storm: when each was sent (s after it began) and where it waited. */
 function slowest(startedAt: number, count: number): { sentAfterS: number; ms: number; queuedMs: number }[] {
-  return userAuthMs
-    .map((ms, index) => ({ sentAfterS: (userAuthSentAt[index]! - startedAt) / 1000, ms, queuedMs: userAuthQueuedMs[index]! }))
+  return userAuthAnswers
+    .map(({ ms, queuedMs, sentAt }) => ({ sentAfterS: (sentAt - startedAt) / 1000, ms, queuedMs }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, count);
 }
@@ -223,9 +221,7 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
       if (browsers.length === 0) throw new Error("no browser has logged in");
       const startedAt = performance.now();
       const first = tabs.length;
-      userAuthMs = [];
-      userAuthQueuedMs = [];
-      userAuthSentAt = [];
+      userAuthAnswers = [];
       const openedAt = now();
       let inFlight: Tab[] = [];
       // A storm of thousands of tabs takes minutes: say how far it got.
@@ -275,8 +271,8 @@ async function handle(command: LoadCommand): Promise<LoadReply> {
         elapsedMs: performance.now() - startedAt,
         opened: opened.length - dead.length,
         dead: dead.length,
-        userAuthMs: summarize(userAuthMs),
-        userAuthQueuedMs: summarize(userAuthQueuedMs),
+        userAuthMs: summarize(userAuthAnswers.map((answer) => answer.ms)),
+        userAuthQueuedMs: summarize(userAuthAnswers.map((answer) => answer.queuedMs)),
         slowestUserAuth: slowest(openedAt, 10),
       };
     }
