@@ -4,9 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseClient } from "@/lib/db/create-client";
+import { sqliteFilePath } from "@/lib/db/database-config";
 import { Prisma, Role } from "@/lib/db/model-types";
 import {
   createPostgresTestDatabase,
+  createSqliteTestDatabase,
   createTestDatabase,
   postgresSkipReason,
   startPostgresServer,
@@ -102,30 +104,10 @@ describe("SQLite (better-sqlite3 adapter)", () => {
     }
   });
 
-  /** A migrated SQLite file of its own, whatever TEST_DATABASE_PROVIDER says. */
-  async function openSqliteFile() {
-    const { mkdtempSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const path = await import("node:path");
-    const { migrateDatabase } = await import("@/lib/db/migrate");
-    const dir = mkdtempSync(path.join(tmpdir(), "sqlite-db-"));
-    const file = path.join(dir, "app.db");
-    await migrateDatabase(`file:${file}`);
-    const db = createDatabaseClient(`file:${file}`);
-    return {
-      db,
-      file,
-      async cleanup() {
-        await db.$disconnect();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-
   it("runs in WAL mode, so a reader in another connection does not block the app's writes", async () => {
     const { default: Database } = await import("better-sqlite3");
-    const { db, file, cleanup } = await openSqliteFile();
-    const reader = new Database(file, { timeout: 100 });
+    const { db, url, cleanup } = await createSqliteTestDatabase();
+    const reader = new Database(sqliteFilePath(url), { timeout: 100 });
     try {
       expect(await db.$queryRawUnsafe("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
       // An open read transaction in another connection: in rollback-journal mode it holds a shared
@@ -144,7 +126,7 @@ describe("SQLite (better-sqlite3 adapter)", () => {
   });
 
   it("runs a burst of statements in short turns, so the event loop keeps turning meanwhile", async () => {
-    const { db, cleanup } = await openSqliteFile();
+    const { db, cleanup } = await createSqliteTestDatabase();
     try {
       await db.user.createMany({
         data: Array.from({ length: 200 }, (_, i) => ({ email: `u${i}@example.com`, name: `U${i}`, passwordHash: "x" })),

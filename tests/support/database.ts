@@ -83,6 +83,11 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     sharedPostgres ??= startPostgresServer();
     return createPostgresTestDatabase(await sharedPostgres, options);
   }
+  return createSqliteTestDatabase(options);
+}
+
+/** A SQLite file in its own temp dir, whatever TEST_DATABASE_PROVIDER says (SQLite-only tests). */
+export async function createSqliteTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const directory = mkdtempSync(path.join(tmpdir(), "test-db-"));
   const url = `file:${path.join(directory, "test.db")}`;
   try {
