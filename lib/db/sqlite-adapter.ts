@@ -31,29 +31,45 @@ const SQLITE_TURN_MS = 2;
  * connection per iteration, so requests on new connections waited up to a minute in the kernel's
  * accept queue (the SQLite-only user-auth tail in BENCHMARKS.md) while PostgreSQL, whose queries
  * do yield, had none. Turns keep iterations short, so accepts, timers and reads keep flowing.
+ *
+ * While a transaction is open the turns are held (see PrismaBetterSqlite3ForServers).
  */
 class StatementTurns {
   private readonly waiting: (() => void)[] = [];
   private scheduled = false;
+  private held = false;
 
   run<T>(statement: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push(() => void statement().then(resolve, reject));
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.turn);
-      }
+      this.schedule();
     });
   }
 
+  hold() {
+    this.held = true;
+  }
+
+  release() {
+    this.held = false;
+    this.schedule();
+  }
+
+  private schedule() {
+    if (this.scheduled || this.held || this.waiting.length === 0) return;
+    this.scheduled = true;
+    setImmediate(this.turn);
+  }
+
   private readonly turn = () => {
+    this.scheduled = false;
     const deadline = performance.now() + SQLITE_TURN_MS;
-    do {
+    while (!this.held && this.waiting.length > 0) {
       this.waiting.shift()!();
-    } while (this.waiting.length > 0 && performance.now() < deadline);
+      if (performance.now() >= deadline) break;
+    }
     // Statements queued by what these ones resolve (the handlers' next queries) wait for the next turn.
-    if (this.waiting.length > 0) setImmediate(this.turn);
-    else this.scheduled = false;
+    this.schedule();
   };
 }
 
@@ -67,6 +83,21 @@ export class PrismaBetterSqlite3ForServers extends PrismaBetterSqlite3 {
     // Transactions keep their own connection object, so a transaction's statements run back to back.
     connection.queryRaw = (query) => turns.run(() => queryRaw(query));
     connection.executeRaw = (query) => turns.run(() => executeRaw(query));
+    // A transaction and every other statement share the one SQLite connection, so a statement from
+    // another request that ran while a transaction was open became part of it: it saw the
+    // transaction's uncommitted rows, and a rollback silently undid its writes. So the other
+    // statements wait until the transaction commits or rolls back (transactions already queue on
+    // the adapter's own mutex). Transactions here are short: a few statements, no network calls.
+    const startTransaction = connection.startTransaction.bind(connection);
+    connection.startTransaction = async (isolationLevel) => {
+      const transaction = await startTransaction(isolationLevel);
+      turns.hold();
+      const commit = transaction.commit.bind(transaction);
+      const rollback = transaction.rollback.bind(transaction);
+      transaction.commit = () => commit().finally(() => turns.release());
+      transaction.rollback = () => rollback().finally(() => turns.release());
+      return transaction;
+    };
     return connection;
   }
 }

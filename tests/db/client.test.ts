@@ -81,6 +81,35 @@ function crudSuite(open: () => Promise<TestDatabase>) {
     ).rejects.toThrow("abort");
     expect(await db.user.findUnique({ where: { email: "tx@example.com" } })).toBeNull();
   });
+
+  it("keeps other statements out of an open transaction: they don't see its rows, and its rollback doesn't undo them", async () => {
+    const { db } = t;
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const transaction = db
+      .$transaction(async (tx) => {
+        await tx.user.create({ data: { email: "inside@example.com", name: "In", passwordHash: "x" } });
+        opened();
+        await finished;
+        throw new Error("roll back");
+      })
+      .catch((error: Error) => error.message);
+    await open;
+    // Another request's statements while the transaction is open. On SQLite's one shared
+    // connection they used to run inside it, at once: the read saw the uncommitted row and the
+    // rollback undid the write. 200 ms is many times what they took then.
+    const seen = db.user.findUnique({ where: { email: "inside@example.com" } });
+    const written = db.user.create({ data: { email: "outside@example.com", name: "Out", passwordHash: "x" } });
+    await Promise.race([Promise.all([seen, written]), new Promise((resolve) => setTimeout(resolve, 200))]);
+    finish();
+    expect(await transaction).toBe("roll back");
+    expect(await seen).toBeNull();
+    await written;
+    expect(await db.user.findUnique({ where: { email: "outside@example.com" } })).toMatchObject({ name: "Out" });
+    expect(await db.user.findUnique({ where: { email: "inside@example.com" } })).toBeNull();
+  });
 }
 
 describe("SQLite (better-sqlite3 adapter)", () => {
