@@ -1,5 +1,6 @@
 import "server-only";
 
+import { updateUnlessLastAdmin } from "@/lib/admin/admin-removal";
 import { describeDisconnect, disconnectUser } from "@/lib/admin/account-revocation";
 import { auditError, writeAudit } from "@/lib/admin/audit";
 import { recordMetric } from "@/lib/metrics/record";
@@ -8,7 +9,6 @@ import { jsonResponse } from "@/lib/http/json-response";
 import { bannedMessage } from "@/lib/admin/account-actions";
 import { banSchema } from "@/lib/validation/ban";
 import { formatExactTime } from "@/lib/format/time";
-import { db } from "@/lib/db/client";
 
 /** A reason of 500 characters plus an expiry fits many times over; refuse anything larger unread. */
 const MAX_REQUEST_BYTES = 16 * 1024;
@@ -39,10 +39,15 @@ export async function handleBanUser(request: Request, userId: string): Promise<R
   const until = expiresAt ? `until ${formatExactTime(expiresAt.toISOString(), false)}` : "permanently";
   const summary = `Banned ${who} ${until}: ${reason}`;
 
-  await db.user.update({
-    where: { id: target.id },
-    data: { bannedAt: new Date(), banReason: reason, banExpiresAt: expiresAt, sessionVersion: { increment: 1 } },
-  });
+  // The caller is never the target, so this refuses only when the caller lost the role meanwhile:
+  // another admin removed or banned them at the same moment (403).
+  const refusal = await updateUnlessLastAdmin(
+    admin.id,
+    target.id,
+    { bannedAt: new Date(), banReason: reason, banExpiresAt: expiresAt, sessionVersion: { increment: 1 } },
+    `Banning ${target.name} would leave no active administrator.`,
+  );
+  if (refusal) return jsonError(refusal.status, refusal.error);
 
   recordMetric("bans");
   const outcome = await disconnectUser(target.id, "ban", { reason: "banned", message: bannedMessage(reason, expiresAt) });

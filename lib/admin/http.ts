@@ -16,6 +16,8 @@ export function jsonError(status: number, error: string, extra: Record<string, u
 
 export type AdminUser = SessionUser;
 
+export const NOT_ADMIN_MESSAGE = "Forbidden: this action needs the ADMIN role.";
+
 /**
  * Server-side role check for every admin endpoint: the UI hiding buttons protects nothing.
  * Returns the admin, or the 401/403 response to send back. authenticateRequest tells a revoked
@@ -27,7 +29,7 @@ export async function authorizeAdmin(request: Request): Promise<{ admin: AdminUs
   if (crossSite) return refuse(403, crossSite, "cross-site");
   const check = await authenticateRequest(request);
   if (!check.ok) return refuse(401, `${describeRejection(check)} Sign in as an administrator.`, check.reason);
-  if (check.user.role !== "ADMIN") return refuse(403, "Forbidden: this action needs the ADMIN role.", "not-admin");
+  if (check.user.role !== "ADMIN") return refuse(403, NOT_ADMIN_MESSAGE, "not-admin");
   return { admin: check.user };
 }
 

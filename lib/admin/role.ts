@@ -2,11 +2,11 @@ import "server-only";
 
 import { z } from "zod";
 
+import { updateUnlessLastAdmin } from "@/lib/admin/admin-removal";
 import { writeAudit } from "@/lib/admin/audit";
 import { authorizeAdmin, findTargetUser, jsonError, parseJsonBody } from "@/lib/admin/http";
 import { jsonResponse } from "@/lib/http/json-response";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/model-types";
 import { forgetAdminFeedCache } from "@/lib/pusher/admin-feed";
 import { UserEvents, type RoleChangedPayload } from "@/lib/pusher/channel-names";
 import { pusherServer } from "@/lib/pusher/server";
@@ -15,11 +15,6 @@ import { describeError } from "@/lib/errors/describe-error";
 export const roleChangeSchema = z.object({
   role: z.enum(["USER", "ADMIN"], { error: 'Role must be "USER" or "ADMIN"' }),
 });
-
-/** Admins who can act: a banned admin can't sign in, so they don't count as "another admin". */
-function activeAdminsWhere(now: Date): Prisma.UserWhereInput {
-  return { role: "ADMIN", OR: [{ bannedAt: null }, { banExpiresAt: { not: null, lte: now } }] };
-}
 
 export const LAST_ADMIN_MESSAGE = "You are the last administrator: make someone else an admin before removing your own admin role.";
 
@@ -51,11 +46,11 @@ export async function handleChangeRole(request: Request, userId: string): Promis
   if (role === "USER") {
     // The only admin who could be the last is the caller (a target admin who is the last would be
     // the caller too), so this is exactly "the last admin can't remove themselves".
-    const others = await db.user.count({ where: { AND: [activeAdminsWhere(new Date()), { id: { not: target.id } }] } });
-    if (others === 0) return jsonError(400, LAST_ADMIN_MESSAGE);
+    const refusal = await updateUnlessLastAdmin(admin.id, target.id, { role }, LAST_ADMIN_MESSAGE);
+    if (refusal) return jsonError(refusal.status, refusal.error);
+  } else {
+    await db.user.update({ where: { id: target.id }, data: { role } });
   }
-
-  await db.user.update({ where: { id: target.id }, data: { role } });
   forgetAdminFeedCache();
 
   let noticeError: string | null = null;

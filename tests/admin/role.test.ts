@@ -22,6 +22,7 @@ import {
 
 let harness: Harness;
 let handleChangeRole: typeof import("@/lib/admin/role").handleChangeRole;
+let handleBanUser: typeof import("@/lib/admin/ban-user").handleBanUser;
 let channels: typeof import("@/lib/pusher/channel-names");
 let publishToAdmins: typeof import("@/lib/pusher/admin-feed").publishToAdmins;
 let ada: TestUser;
@@ -33,6 +34,7 @@ const open: PusherClient[] = [];
 beforeAll(async () => {
   harness = await startHarness({ webhooks: false });
   ({ handleChangeRole } = await import("@/lib/admin/role"));
+  ({ handleBanUser } = await import("@/lib/admin/ban-user"));
   ({ publishToAdmins } = await import("@/lib/pusher/admin-feed"));
   channels = await import("@/lib/pusher/channel-names");
 });
@@ -86,6 +88,47 @@ describe("who may change roles, and with what", () => {
     await harness.db.user.update({ where: { id: eve.id }, data: { bannedAt: null, banReason: null } });
     expect((await changeRole(ada, ada.id, { role: "USER" })).status).toBe(200);
     expect((await harness.db.user.findUniqueOrThrow({ where: { id: ada.id } })).role).toBe("USER");
+  });
+});
+
+describe("two admins acting on each other at the same moment", () => {
+  async function ban(actor: TestUser, targetId: string) {
+    const json = { reason: "at the same moment", expiresAt: null };
+    return handleBanUser(request(`/api/admin/users/${targetId}/ban`, { cookie: await sessionCookie(actor), json }), targetId);
+  }
+
+  async function activeAdmins() {
+    const admins = await harness.db.user.findMany({ where: { role: "ADMIN", bannedAt: null }, select: { name: true } });
+    return admins.map((admin) => admin.name);
+  }
+
+  async function settle(responses: Response[]) {
+    return Promise.all(responses.map(async (response) => ({ status: response.status, body: await response.json() })));
+  }
+
+  // Before, both requests checked "another admin remains" before either wrote, both succeeded, and
+  // nobody was left to administer.
+  it("each removing the other's admin role: one wins, the other is refused (403), one admin remains", async () => {
+    const answers = await settle(await Promise.all([changeRole(ada, eve.id, { role: "USER" }), changeRole(eve, ada.id, { role: "USER" })]));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 403]);
+    expect(answers.find((answer) => answer.status === 403)!.body.error).toBe("Forbidden: this action needs the ADMIN role.");
+    expect(await activeAdmins()).toHaveLength(1);
+    expect(await harness.db.auditLog.count({ where: { action: "role-change" } })).toBe(1);
+  });
+
+  it("each removing their own admin role: one wins, the other is the last admin (400)", async () => {
+    const answers = await settle(await Promise.all([changeRole(ada, ada.id, { role: "USER" }), changeRole(eve, eve.id, { role: "USER" })]));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
+    expect(answers.find((answer) => answer.status === 400)!.body.error).toMatch(/last administrator/);
+    expect(await activeAdmins()).toHaveLength(1);
+  });
+
+  it("each banning the other: one ban lands, the other is refused (403), one admin remains", async () => {
+    const answers = await settle(await Promise.all([ban(ada, eve.id), ban(eve, ada.id)]));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 403]);
+    expect(await activeAdmins()).toHaveLength(1);
+    expect(await harness.db.user.count({ where: { bannedAt: { not: null } } })).toBe(1);
+    expect(await harness.db.auditLog.count({ where: { action: "ban" } })).toBe(1);
   });
 });
 
