@@ -50,8 +50,16 @@ export async function updateUnlessLastAdmin(
         { isolationLevel: Prisma.TransactionIsolationLevel.Serializable },
       );
     } catch (error) {
-      const conflict = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2034";
-      if (!conflict || attempt >= MAX_ATTEMPTS) throw error;
+      if (!isWriteConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+/** PostgreSQL's serialization failure (40001) or deadlock (40P01). */
+function isWriteConflict(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2034";
+  // Inside an interactive transaction the conflict reaches here as the driver adapter's own error,
+  // not converted to P2034 (seen on PostgreSQL with Prisma 7.10).
+  const adapterError = error as { name?: unknown; cause?: { kind?: unknown } } | null;
+  return adapterError?.name === "DriverAdapterError" && adapterError.cause?.kind === "TransactionWriteConflict";
 }
