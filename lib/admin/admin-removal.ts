@@ -26,7 +26,7 @@ const MAX_ATTEMPTS = 3;
  * Checked outside a transaction, two admins who removed (or banned) each other at the same moment
  * both saw the other one still there and both succeeded, leaving nobody who could administer. The
  * check and the write are one Serializable transaction: PostgreSQL aborts one of two such
- * transactions (P2034), and the retry sees the other's commit; SQLite runs transactions one at a
+ * transactions (a serialization failure), and the retry sees the other's commit; SQLite runs transactions one at a
  * time (lib/db/sqlite-adapter.ts).
  */
 export async function updateUnlessLastAdmin(
