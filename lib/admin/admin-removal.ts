@@ -26,8 +26,8 @@ const MAX_ATTEMPTS = 3;
  * Checked outside a transaction, two admins who removed (or banned) each other at the same moment
  * both saw the other one still there and both succeeded, leaving nobody who could administer. The
  * check and the write are one Serializable transaction: PostgreSQL aborts one of two such
- * transactions (a serialization failure), and the retry sees the other's commit; SQLite runs transactions one at a
- * time (lib/db/sqlite-adapter.ts).
+ * transactions with a serialization failure, and the retry sees the other's commit; SQLite runs
+ * transactions one at a time (lib/db/sqlite-adapter.ts).
  */
 export async function updateUnlessLastAdmin(
   callerId: string,
